@@ -153,9 +153,19 @@ func yamlName(f reflect.StructField) string {
 	return tag
 }
 
+// isInline reports a struct field whose keys yaml reads at the parent level.
+func isInline(f reflect.StructField) bool {
+	return f.Type.Kind() == reflect.Struct && strings.Contains(f.Tag.Get("yaml"), ",inline")
+}
+
 func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
 	for i := 0; i < t.NumField(); i++ {
-		if f := t.Field(i); yamlName(f) == key {
+		f := t.Field(i)
+		if isInline(f) {
+			if g, ok := fieldByKey(f.Type, key); ok {
+				return g, true
+			}
+		} else if yamlName(f) == key {
 			return f, true
 		}
 	}
@@ -165,7 +175,10 @@ func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
 func keyNames(t reflect.Type) []string {
 	var names []string
 	for i := 0; i < t.NumField(); i++ {
-		if n := yamlName(t.Field(i)); n != "" {
+		f := t.Field(i)
+		if isInline(f) {
+			names = append(names, keyNames(f.Type)...)
+		} else if n := yamlName(f); n != "" {
 			names = append(names, n)
 		}
 	}

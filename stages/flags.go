@@ -33,6 +33,10 @@ func walkFields(v reflect.Value, prefix string, index []int, visit func(string, 
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		key := yamlName(sf)
+		if isInline(sf) {
+			walkFields(v.Field(i), prefix, append(index, i), visit)
+			continue
+		}
 		if key == "" {
 			continue
 		}

@@ -14,10 +14,12 @@ type Output struct {
 	Dir     string
 	staging string
 	names   map[string]bool
+	created bool // Dir did not exist before; Abort removes it if empty
 }
 
 // NewOutput creates dir (if needed) and a fresh staging folder inside it.
 func NewOutput(dir string) (*Output, error) {
+	_, statErr := os.Stat(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder %s: %w", dir, err)
 	}
@@ -25,7 +27,7 @@ func NewOutput(dir string) (*Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("output folder %s: %w", dir, err)
 	}
-	return &Output{Dir: dir, staging: staging, names: map[string]bool{}}, nil
+	return &Output{Dir: dir, staging: staging, names: map[string]bool{}, created: os.IsNotExist(statErr)}, nil
 }
 
 // Path returns where to write the output file name before Commit.
@@ -74,29 +76,10 @@ func (o *Output) Commit(manifest string) error {
 }
 
 // Abort removes the staging folder and everything written into it.
-func (o *Output) Abort() { os.RemoveAll(o.staging) }
-
-// WriteFileAtomic writes data to path through a temporary file in the same
-// folder and a rename, so readers see the old file or the new one, never half.
-func WriteFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return err
+// A folder that NewOutput created is removed too when nothing else is in it.
+func (o *Output) Abort() {
+	os.RemoveAll(o.staging)
+	if o.created {
+		os.Remove(o.Dir) // fails, harmlessly, unless empty
 	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, werr)
-	}
-	return nil
 }

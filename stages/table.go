@@ -154,6 +154,9 @@ func NewTableWriter(path string, proto []Column, meta map[string]string) (*Table
 	md := arrow.NewMetadata(keys, vals)
 	schema := arrow.NewSchema(fields, &md)
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -9,11 +9,21 @@ import (
 
 // Graph is a simple undirected graph on nodes 0..N-1. Each edge is stored once
 // with Src < Dst, sorted by (Src, Dst). R and Phi are the hyperbolic
-// coordinates when the generator knows them, nil otherwise.
+// coordinates when the generator knows them, nil otherwise. W holds
+// positive edge weights aligned with Src and Dst, or is nil for weight 1.
 type Graph struct {
 	N        int
 	Src, Dst []int32
+	W        []float64
 	R, Phi   []float64
+}
+
+// Weight returns the weight of edge i.
+func (g *Graph) Weight(i int) float64 {
+	if g.W == nil {
+		return 1
+	}
+	return g.W[i]
 }
 
 // NumEdges is the number of undirected edges.
@@ -31,12 +41,19 @@ func (g *Graph) Degrees() []int32 {
 
 // New builds a Graph from an edge list in any order and either direction.
 // Self-loops and repeated edges are dropped; ids must lie in [0, n).
-func New(n int, src, dst []int32) (*Graph, error) {
-	if len(src) != len(dst) {
-		return nil, fmt.Errorf("graph: %d sources but %d destinations", len(src), len(dst))
+func New(n int, src, dst []int32) (*Graph, error) { return NewWeighted(n, src, dst, nil) }
+
+// NewWeighted is New with edge weights (nil for all 1). An edge listed more
+// than once, in either direction, must carry the same weight each time.
+func NewWeighted(n int, src, dst []int32, w []float64) (*Graph, error) {
+	if len(src) != len(dst) || (w != nil && len(w) != len(src)) {
+		return nil, fmt.Errorf("graph: %d sources, %d destinations and %d weights", len(src), len(dst), len(w))
 	}
-	type pair struct{ a, b int32 }
-	ps := make([]pair, 0, len(src))
+	type edge struct {
+		a, b int32
+		w    float64
+	}
+	es := make([]edge, 0, len(src))
 	for i := range src {
 		a, b := src[i], dst[i]
 		if a < 0 || int(a) >= n || b < 0 || int(b) >= n {
@@ -48,21 +65,31 @@ func New(n int, src, dst []int32) (*Graph, error) {
 		if a > b {
 			a, b = b, a
 		}
-		ps = append(ps, pair{a, b})
-	}
-	sort.Slice(ps, func(i, j int) bool {
-		if ps[i].a != ps[j].a {
-			return ps[i].a < ps[j].a
+		e := edge{a, b, 1}
+		if w != nil {
+			e.w = w[i]
 		}
-		return ps[i].b < ps[j].b
+		es = append(es, e)
+	}
+	sort.Slice(es, func(i, j int) bool {
+		if es[i].a != es[j].a {
+			return es[i].a < es[j].a
+		}
+		return es[i].b < es[j].b
 	})
 	g := &Graph{N: n}
-	for i, p := range ps {
-		if i > 0 && p == ps[i-1] {
+	for i, e := range es {
+		if i > 0 && e.a == es[i-1].a && e.b == es[i-1].b {
+			if e.w != es[i-1].w {
+				return nil, fmt.Errorf("graph: edge (%d, %d) listed with weights %g and %g", e.a, e.b, es[i-1].w, e.w)
+			}
 			continue
 		}
-		g.Src = append(g.Src, p.a)
-		g.Dst = append(g.Dst, p.b)
+		g.Src = append(g.Src, e.a)
+		g.Dst = append(g.Dst, e.b)
+		if w != nil {
+			g.W = append(g.W, e.w)
+		}
 	}
 	return g, nil
 }
@@ -77,8 +104,8 @@ type CSR struct {
 	Val []float64
 }
 
-// Adjacency returns the symmetric adjacency of g in CSR form with unit
-// values; columns within a row are sorted.
+// Adjacency returns the symmetric adjacency of g in CSR form, values the edge
+// weights (1 when g has none); columns within a row are sorted.
 func (g *Graph) Adjacency() *CSR {
 	deg := g.Degrees()
 	m := &CSR{N: g.N, Ptr: make([]int64, g.N+1)}
@@ -88,21 +115,18 @@ func (g *Graph) Adjacency() *CSR {
 	m.Col = make([]int32, m.Ptr[g.N])
 	m.Val = make([]float64, m.Ptr[g.N])
 	next := append([]int64(nil), m.Ptr[:g.N]...)
-	// Edges are sorted by (Src, Dst), so filling Dst->Src first then Src->Dst
-	// would not keep rows sorted; fill both, then sort each row.
+	// Edges are sorted by (Src, Dst). Row r receives its lower neighbours
+	// (edges with Dst = r, in increasing Src) before its higher ones (Src = r,
+	// increasing Dst), so two ordered passes leave every row sorted.
 	for i := range g.Src {
 		a, b := g.Src[i], g.Dst[i]
-		m.Col[next[a]] = b
-		next[a]++
-		m.Col[next[b]] = a
+		m.Col[next[b]], m.Val[next[b]] = a, g.Weight(i)
 		next[b]++
 	}
-	for i := 0; i < g.N; i++ {
-		row := m.Col[m.Ptr[i]:m.Ptr[i+1]]
-		sort.Slice(row, func(x, y int) bool { return row[x] < row[y] })
-	}
-	for i := range m.Val {
-		m.Val[i] = 1
+	for i := range g.Src {
+		a, b := g.Src[i], g.Dst[i]
+		m.Col[next[a]], m.Val[next[a]] = b, g.Weight(i)
+		next[a]++
 	}
 	return m
 }
@@ -123,6 +147,9 @@ func (g *Graph) Subgraph(keep []int32) *Graph {
 		if a >= 0 && b >= 0 {
 			s.Src = append(s.Src, a)
 			s.Dst = append(s.Dst, b)
+			if g.W != nil {
+				s.W = append(s.W, g.W[i])
+			}
 		}
 	}
 	if g.R != nil {
