@@ -43,7 +43,7 @@ func BenchmarkSimulate(b *testing.B) {
 // message array.
 func BenchmarkMessagePass(b *testing.B) {
 	benchMessage(b, func(adj *graph.CSR, xb []float32) {
-		if err := MessagePass(adj, xb, benchSteps, 6, 4); err != nil {
+		if err := MessagePass(adj, xb, benchSteps, 6, 4, 0); err != nil {
 			b.Fatal(err)
 		}
 	})

@@ -61,10 +61,11 @@ func MixIndices(n, numGels, mix int, seed uint64) []int32 {
 // the graph and the gels themselves.
 func EstimateBytes(n, e, steps, numGels int, p Params) int64 {
 	out := int64(n) * int64(steps) * 4
-	scratch := int64(n) * int64(min(timeBlock, max(steps-1, 1))) * 4
+	scratch := int64(n) * int64(min(p.TimeBlock, max(steps-1, 1))) * 4
 	csr := int64(n+1)*8 + int64(2*e)*(4+8+8) // Ptr, Col, Val, coefficients
 	smooth := int64(numGels) * int64(steps) * 8
-	return out + scratch + csr + smooth
+	idx := int64(n) * int64(p.Mix) * 4
+	return out + scratch + csr + smooth + idx
 }
 
 // Run computes the BD trajectories on g from the given gel series (all of
@@ -80,7 +81,7 @@ func EstimateBytes(n, e, steps, numGels int, p Params) int64 {
 // nodes average the smoothed series, which equals smoothing each node's
 // average up to rounding and costs O(#gels·T·Window + N·T′·Mix) instead of
 // O(N·T·Window). Work is in float64; the trajectories are stored as float32,
-// N·T′·4 bytes plus a scratch of at most N·256·4 bytes.
+// N·T′·4 bytes plus a scratch of N·min(T′−1, p.TimeBlock)·4 bytes.
 func Run(g *graph.Graph, gels [][]float64, p Params, seed uint64) (*Result, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -135,7 +136,7 @@ func Run(g *graph.Graph, gels [][]float64, p Params, seed uint64) (*Result, erro
 		}
 	})
 
-	if err := MessagePass(g.Adjacency(), xb, steps, p.Iterations, p.Red); err != nil {
+	if err := MessagePass(g.Adjacency(), xb, steps, p.Iterations, p.Red, p.TimeBlock); err != nil {
 		return nil, err
 	}
 	gmax, err := Normalize(xb, steps)

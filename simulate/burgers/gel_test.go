@@ -219,6 +219,7 @@ func TestParamsValidate(t *testing.T) {
 		"sigma":             func(p *Params) { p.Sigma = 0 },
 		"iterations":        func(p *Params) { p.Iterations = -1 },
 		"red":               func(p *Params) { p.Red = math.Inf(1) },
+		"time_block":        func(p *Params) { p.TimeBlock = 0 },
 	} {
 		p := DefaultParams()
 		edit(&p)

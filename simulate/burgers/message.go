@@ -8,16 +8,8 @@ import (
 	"github.com/roma-go/roma/stages/par"
 )
 
-const (
-	// timeBlock is the number of time samples one message-passing pass
-	// handles at once. The pass is bound by the latency of reading random
-	// neighbour rows; runs of 256 float32 (1 KiB) let the hardware prefetcher
-	// stream each row (32 samples ran 6× slower at N = 100k), while the
-	// scratch stays at N·256 float32.
-	timeBlock = 256
-	// nodeBlock is the par.For block over nodes.
-	nodeBlock = 1024
-)
+// nodeBlock is the par.For block over nodes.
+const nodeBlock = 1024
 
 // edgeCoefficients returns, for every entry (r, s) of adj, the factor c_rs
 // with msg_r = sqrt(Σ_s c_rs·x_s²): c_rs = w_sr² / (indeg_r · red²), where
@@ -51,18 +43,20 @@ func edgeCoefficients(adj *graph.CSR, red float64) []float64 {
 // with w_sr as in edgeCoefficients, every message computed from the values
 // before the sweep (Jacobi). adj lists each receiver's senders (use
 // Graph.Adjacency, which holds both directions); a node without senders gets
-// no message. Sweeping the time blocks from the last to the first lets the
-// update happen in place, since block [t0, t1) reads columns t0..t1−1 and
-// writes t0+1..t1, which no later-processed block reads; the scratch is
-// N·min(256, steps−1) float32. Sums are in float64; a message is rounded to
-// float32 once before it is added, which costs at most one more rounding of
-// the float32 result.
-func MessagePass(adj *graph.CSR, xb []float32, steps, iterations int, red float64) error {
-	return messagePass(adj, xb, steps, iterations, red, timeBlock)
-}
-
-// messagePass is MessagePass with a given time block.
-func messagePass(adj *graph.CSR, xb []float32, steps, iterations int, red float64, block int) error {
+// no message.
+//
+// Time is cut into blocks of block samples (block ≤ 0 means
+// DefaultParams().TimeBlock), swept from the last to the first: block
+// [t0, t1) reads columns t0..t1−1 and writes t0+1..t1, which no
+// later-processed block reads, so the update is in place with a scratch of
+// N·min(block, steps−1) float32. The block changes speed and memory, never
+// the result. Sums are in float64; a message is rounded to float32 once
+// before it is added, which costs at most one more rounding of the float32
+// result.
+func MessagePass(adj *graph.CSR, xb []float32, steps, iterations int, red float64, block int) error {
+	if block <= 0 {
+		block = DefaultParams().TimeBlock
+	}
 	n := adj.N
 	if steps < 1 || len(xb) != n*steps {
 		return fmt.Errorf("burgers: message passing on %d values, want %d nodes × %d steps", len(xb), n, steps)
@@ -82,23 +76,43 @@ func messagePass(adj *graph.CSR, xb []float32, steps, iterations int, red float6
 			t0 := max(0, t1-bt)
 			nb := t1 - t0
 			par.For(n, nodeBlock, func(lo, hi int) {
-				a := make([]float64, nb)
+				// The senders' row segments are walked side by side, so the
+				// loads of several rows are in flight at once.
+				var segs [][]float32
 				for r := lo; r < hi; r++ {
-					clear(a)
+					segs = segs[:0]
 					for e := adj.Ptr[r]; e < adj.Ptr[r+1]; e++ {
-						c := coef[e]
 						off := int(adj.Col[e]) * steps
-						seg := xb[off+t0 : off+t1]
-						a := a[:len(seg)] // lets the compiler drop bounds checks
-						for j, v := range seg {
-							f := float64(v)
-							a[j] += c * f * f
-						}
+						segs = append(segs, xb[off+t0:off+t1])
 					}
+					cs := coef[adj.Ptr[r]:adj.Ptr[r+1]]
+					cs = cs[:len(segs)]
 					out := msg[r*bt : r*bt+nb]
-					a := a[:len(out)]
-					for j := range out {
-						out[j] = float32(math.Sqrt(a[j]))
+					j := 0
+					for ; j+4 <= len(out); j += 4 { // four samples per pass over the senders
+						var a0, a1, a2, a3 float64
+						for k, seg := range segs {
+							c := cs[k]
+							q := seg[j : j+4 : j+4]
+							f0, f1, f2, f3 := float64(q[0]), float64(q[1]), float64(q[2]), float64(q[3])
+							a0 += c * f0 * f0
+							a1 += c * f1 * f1
+							a2 += c * f2 * f2
+							a3 += c * f3 * f3
+						}
+						o := out[j : j+4 : j+4]
+						o[0] = float32(math.Sqrt(a0))
+						o[1] = float32(math.Sqrt(a1))
+						o[2] = float32(math.Sqrt(a2))
+						o[3] = float32(math.Sqrt(a3))
+					}
+					for ; j < len(out); j++ {
+						acc := 0.0
+						for k, seg := range segs {
+							f := float64(seg[j])
+							acc += cs[k] * f * f
+						}
+						out[j] = float32(math.Sqrt(acc))
 					}
 				}
 			})

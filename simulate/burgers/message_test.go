@@ -65,7 +65,7 @@ func TestMessagePassPathHand(t *testing.T) {
 		4, 5, 6,
 		7, 8, 9,
 	}
-	if err := MessagePass(g.Adjacency(), xb, 3, 1, 4); err != nil {
+	if err := MessagePass(g.Adjacency(), xb, 3, 1, 4, 0); err != nil {
 		t.Fatal(err)
 	}
 	want := []float64{
@@ -101,15 +101,16 @@ func TestMessagePassBrute(t *testing.T) {
 		g                        *graph.Graph
 		steps, iterations, block int
 	}{
-		{"path", mustGraph(3, []int32{0, 1}, []int32{1, 2}), 5, 6, timeBlock},
-		// 300 steps: one full time block and a partial one.
-		{"random", randomGraph(300, 400, rng), 300, 6, timeBlock},
+		{"path", mustGraph(3, []int32{0, 1}, []int32{1, 2}), 5, 6, 0},
+		{"random", randomGraph(300, 400, rng), 300, 6, 0},
+		// 300 steps in blocks of 256: one full time block and a partial one.
+		{"random two blocks", randomGraph(300, 400, rng), 300, 6, 256},
 		// 77 steps in blocks of 32: two full blocks and a partial one.
 		{"random small blocks", randomGraph(300, 400, rng), 77, 6, 32},
 		{"block of one", randomGraph(40, 60, rng), 9, 2, 1},
-		{"random one block", randomGraph(50, 80, rng), 20, 3, timeBlock},
-		{"one step", randomGraph(10, 20, rng), 1, 6, timeBlock},
-		{"two steps", randomGraph(10, 20, rng), 2, 6, timeBlock},
+		{"random one block", randomGraph(50, 80, rng), 20, 3, 0},
+		{"one step", randomGraph(10, 20, rng), 1, 6, 0},
+		{"two steps", randomGraph(10, 20, rng), 2, 6, 0},
 	} {
 		x := make([]float64, tc.g.N*tc.steps)
 		xb := make([]float32, len(x))
@@ -117,7 +118,7 @@ func TestMessagePassBrute(t *testing.T) {
 			xb[i] = float32(rng.NormFloat64())
 			x[i] = float64(xb[i])
 		}
-		if err := messagePass(tc.g.Adjacency(), xb, tc.steps, tc.iterations, 4, tc.block); err != nil {
+		if err := MessagePass(tc.g.Adjacency(), xb, tc.steps, tc.iterations, 4, tc.block); err != nil {
 			t.Fatal(err)
 		}
 		bruteMessagePass(tc.g, x, tc.steps, tc.iterations, 4)
@@ -125,6 +126,33 @@ func TestMessagePassBrute(t *testing.T) {
 			// float32 storage between sweeps: a few ulps of the running value.
 			if math.Abs(float64(xb[i])-x[i]) > 1e-6*(1+math.Abs(x[i])) {
 				t.Fatalf("%s: xb[%d] = %.9g, brute force %.9g", tc.name, i, xb[i], x[i])
+			}
+		}
+	}
+}
+
+// The time block changes only the schedule: results are bit-identical.
+func TestMessagePassBlockInvariant(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	g := randomGraph(500, 800, rng)
+	const steps = 130
+	x := make([]float32, g.N*steps)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	var first []float32
+	for _, block := range []int{0, 129, 64, 7, 1} {
+		xb := append([]float32(nil), x...)
+		if err := MessagePass(g.Adjacency(), xb, steps, 6, 4, block); err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = xb
+			continue
+		}
+		for i := range xb {
+			if math.Float32bits(xb[i]) != math.Float32bits(first[i]) {
+				t.Fatalf("block %d: xb[%d] = %g, whole rows %g", block, i, xb[i], first[i])
 			}
 		}
 	}
@@ -148,7 +176,7 @@ func TestMessagePassIsolated(t *testing.T) {
 		xb[i] = float32(i%7) - 3
 	}
 	orig := append([]float32(nil), xb...)
-	if err := MessagePass(g.Adjacency(), xb, steps, 6, 4); err != nil {
+	if err := MessagePass(g.Adjacency(), xb, steps, 6, 4, 0); err != nil {
 		t.Fatal(err)
 	}
 	for i, v := range xb {
@@ -168,13 +196,13 @@ func TestMessagePassIsolated(t *testing.T) {
 
 func TestMessagePassErrors(t *testing.T) {
 	adj := mustGraph(2, []int32{0}, []int32{1}).Adjacency()
-	if MessagePass(adj, make([]float32, 5), 3, 1, 4) == nil {
+	if MessagePass(adj, make([]float32, 5), 3, 1, 4, 0) == nil {
 		t.Error("wrong length accepted")
 	}
-	if MessagePass(adj, make([]float32, 6), 3, 1, 0) == nil {
+	if MessagePass(adj, make([]float32, 6), 3, 1, 0, 0) == nil {
 		t.Error("red = 0 accepted")
 	}
-	if MessagePass(adj, make([]float32, 6), 3, -1, 4) == nil {
+	if MessagePass(adj, make([]float32, 6), 3, -1, 4, 0) == nil {
 		t.Error("negative iterations accepted")
 	}
 }

@@ -11,10 +11,10 @@
 package hrg
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/roma-go/roma/simulate/graph"
 )
@@ -63,29 +63,34 @@ func (p Params) withDefaults() (Params, error) {
 	if p.RadiusFormula == "" {
 		p.RadiusFormula = FormulaStandard
 	}
-	var errs []error
+	var errs []string // every problem, so one run reports them all
 	if p.N < 2 {
-		errs = append(errs, fmt.Errorf("N = %d, want at least 2 nodes", p.N))
+		errs = append(errs, fmt.Sprintf("N = %d, want at least 2 nodes", p.N))
 	}
 	if p.N > math.MaxInt32 {
-		errs = append(errs, fmt.Errorf("N = %d does not fit the int32 node ids (max %d)", p.N, math.MaxInt32))
+		errs = append(errs, fmt.Sprintf("N = %d does not fit the int32 node ids (max %d)", p.N, math.MaxInt32))
 	}
 	if !(p.AvgDegree > 0) || !(p.AvgDegree < float64(p.N)) {
-		errs = append(errs, fmt.Errorf("AvgDegree = %v, want 0 < AvgDegree < N = %d", p.AvgDegree, p.N))
+		errs = append(errs, fmt.Sprintf("AvgDegree = %v, want 0 < AvgDegree < N = %d", p.AvgDegree, p.N))
 	}
 	if !(p.Alpha > 0) || math.IsInf(p.Alpha, 1) {
-		errs = append(errs, fmt.Errorf("Alpha = %v, want a finite radial exponent > 0", p.Alpha))
+		errs = append(errs, fmt.Sprintf("Alpha = %v, want a finite radial exponent > 0", p.Alpha))
 	}
 	if p.RadiusFormula != FormulaStandard && p.RadiusFormula != FormulaReference {
-		errs = append(errs, fmt.Errorf("RadiusFormula = %q, want %q or %q", p.RadiusFormula, FormulaStandard, FormulaReference))
+		errs = append(errs, fmt.Sprintf("RadiusFormula = %q, want %q or %q", p.RadiusFormula, FormulaStandard, FormulaReference))
 	}
 	if len(errs) == 0 {
-		if x := p.Alpha * DiskRadius(p.N, p.AvgDegree); math.IsInf(math.Cosh(x), 0) {
-			errs = append(errs, fmt.Errorf("Alpha·R = %v overflows cosh; use a smaller Alpha or N", x))
+		R := DiskRadius(p.N, p.AvgDegree)
+		coshAR := math.Cosh(p.Alpha * R)
+		if math.IsInf(coshAR, 0) {
+			errs = append(errs, fmt.Sprintf("Alpha·R = %v overflows cosh; use a smaller Alpha or N/AvgDegree", p.Alpha*R))
+		} else if rmax := radius(p.RadiusFormula, 1, p.Alpha, coshAR); 2*rmax > 700 {
+			// The edge rule multiplies cosh r_i cosh r_j ≈ e^{r_i+r_j}/4.
+			errs = append(errs, fmt.Sprintf("disk radius R = %.4g (N/AvgDegree = %.4g) is too large: cosh r_i·cosh r_j overflows", R, float64(p.N)/p.AvgDegree))
 		}
 	}
 	if len(errs) > 0 {
-		return p, fmt.Errorf("hrg: invalid parameters: %w", errors.Join(errs...))
+		return p, fmt.Errorf("hrg: invalid parameters: %s", strings.Join(errs, "; "))
 	}
 	return p, nil
 }
@@ -125,7 +130,13 @@ func radius(formula string, u, alpha, coshAR float64) float64 {
 // angles φ = 2πU, from one PCG stream seeded by p.Seed, and links every pair at
 // hyperbolic distance below R. The graph keeps all N nodes (isolated ones
 // too), has its edges sorted with Src < Dst, and carries R and Phi. The result
-// does not depend on the number of cores.
+// does not depend on the number of cores. Time and memory are O(N + E) in
+// practice.
+//
+// Like the reference, the edge rule is evaluated in the cosh form, whose
+// rounding error relative to cosh R is about 2⁻⁵³·e^R/2 for two peripheral
+// nodes: 6·10⁻⁵ at N/v = 10⁶ (pairs within that distance of R are decided by
+// rounding), and of order one beyond N/v ≈ 10⁸.
 func Generate(p Params) (*graph.Graph, error) {
 	p, err := p.withDefaults()
 	if err != nil {

@@ -162,7 +162,7 @@ func TestWindowCoversPredicate(t *testing.T) {
 	for _, R := range []float64{5, DiskRadius(3_150_000, 3), DiskRadius(100_000_000, 0.5)} {
 		coshR := math.Cosh(R)
 		tested := 0
-		for trial := 0; trial < 2000; trial++ {
+		for trial := 0; trial < 10000; trial++ {
 			ri := R * rng.Float64()
 			k := int(ri/bandWidth) + rng.IntN(8)
 			a := float64(k) * bandWidth
@@ -194,7 +194,7 @@ func TestWindowCoversPredicate(t *testing.T) {
 			}
 			tested++
 		}
-		if tested < 200 {
+		if tested < 1000 {
 			t.Errorf("R=%g: only %d pairs tested", R, tested)
 		}
 	}
@@ -350,6 +350,9 @@ func TestInvalidParams(t *testing.T) {
 		{Params{N: 100, Alpha: 1, AvgDegree: math.NaN()}, "AvgDegree = NaN"},
 		{Params{N: 100, Alpha: 1, RadiusFormula: "arcsinh"}, `RadiusFormula = "arcsinh"`},
 		{Params{N: 100, Alpha: 200}, "overflows cosh"},
+		{Params{N: 100, Alpha: 0.1, AvgDegree: 1e-200}, "is too large"},
+		{Params{N: math.MaxInt32 + 1, Alpha: 1}, "does not fit the int32"},
+		{Params{N: 1, Alpha: -1, RadiusFormula: "x"}, `N = 1`}, // all problems listed
 	}
 	for _, c := range cases {
 		g, err := Generate(c.p)

@@ -414,3 +414,21 @@ func TestDeterminismAcrossCores(t *testing.T) {
 		}
 	}
 }
+
+// Eval allocates no vectors: only par.For's small bookkeeping, the same for
+// any N.
+func TestEvalAllocations(t *testing.T) {
+	var counts []float64
+	for _, n := range []int{1000, 100000} {
+		m, theta, err := New(randomGraph(t, n, 3, 15), DefaultParams(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dy := make([]float64, n)
+		counts = append(counts, testing.AllocsPerRun(5, func() { m.Eval(1, theta, dy) }))
+	}
+	t.Logf("allocations per Eval at N = 1000, 100000: %v", counts)
+	if counts[1] > 20 {
+		t.Fatalf("%v allocations per Eval", counts[1])
+	}
+}

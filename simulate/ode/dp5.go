@@ -186,14 +186,15 @@ func comb(dst, y []float64, h float64, a []float64, ks ...[]float64) {
 	})
 }
 
-// Stage coefficient rows, kept as arrays so that no slice is built per step.
+// Stage coefficient rows a_sj (row7 holds the weights b_j of the new
+// solution), and a unit row for plain y + h·k.
 var (
+	row2 = [1]float64{a21}
 	row3 = [2]float64{a31, a32}
 	row4 = [3]float64{a41, a42, a43}
 	row5 = [4]float64{a51, a52, a53, a54}
 	row6 = [5]float64{a61, a62, a63, a64, a65}
 	row7 = [5]float64{b1, b3, b4, b5, b6}
-	row2 = [1]float64{a21}
 	unit = [1]float64{1}
 )
 
