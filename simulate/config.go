@@ -24,6 +24,7 @@ type GraphConfig struct {
 	AvgDegree        float64 `yaml:"avg_degree" help:"target mean degree v of the hyperbolic graph"`
 	Alpha            float64 `yaml:"alpha" help:"radial exponent α of the hyperbolic graph (the reference's c)"`
 	RadiusFormula    string  `yaml:"radius_formula" help:"standard (inverse CDF) or reference (the reference code's arcsinh variant)"`
+	MatchMeanDegree  bool    `yaml:"match_mean_degree" help:"rescale v so that the expected mean degree (N → ∞) is avg_degree; false keeps R = 2 ln(N/avg_degree) as the reference"`
 	LargestComponent bool    `yaml:"largest_component" help:"keep only the largest connected component, relabelled 0..n-1"`
 	EdgesFile        string  `yaml:"edges_file" help:"Parquet edge list: columns src, dst [, weight], or the reference's columns \"0\", \"1\""`
 }
@@ -104,6 +105,9 @@ func (g *GraphConfig) validate(p *stages.Problems) {
 		}
 		if !(g.Alpha > 0) {
 			p.Addf("simulate.graph.alpha = %g must be positive", g.Alpha)
+		}
+		if g.MatchMeanDegree && !(g.Alpha > 0.5) {
+			p.Addf("simulate.graph.match_mean_degree needs alpha > 0.5 (got %g): below it the mean degree grows with n", g.Alpha)
 		}
 		if g.RadiusFormula != hrg.FormulaStandard && g.RadiusFormula != hrg.FormulaReference {
 			p.Addf("simulate.graph.radius_formula %q is not %s or %s", g.RadiusFormula, hrg.FormulaStandard, hrg.FormulaReference)

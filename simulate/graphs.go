@@ -23,7 +23,11 @@ func buildGraph(r *stages.Run, c GraphConfig) (*built, error) {
 	var err error
 	switch c.Source {
 	case "hyperbolic":
-		g, err = hrg.Generate(hrg.Params{N: c.N, AvgDegree: c.AvgDegree, Alpha: c.Alpha,
+		v := c.AvgDegree
+		if c.MatchMeanDegree {
+			v /= hrg.ExpectedAvgDegree(1, c.Alpha, c.RadiusFormula)
+		}
+		g, err = hrg.Generate(hrg.Params{N: c.N, AvgDegree: v, Alpha: c.Alpha,
 			Seed: r.Config.Seed, RadiusFormula: c.RadiusFormula})
 	case "file":
 		if err = r.AddInput(c.EdgesFile); err == nil {

@@ -209,3 +209,18 @@ func TestBadInputTouchesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestShippedConfigsLoad validates pipeline.yaml and every configs/*.yaml.
+func TestShippedConfigsLoad(t *testing.T) {
+	files, _ := filepath.Glob("../configs/*.yaml")
+	files = append(files, "../pipeline.yaml")
+	if len(files) < 2 {
+		t.Fatal("no configs found")
+	}
+	for _, f := range files {
+		run, cfg := stages.DefaultRun(), DefaultConfig()
+		if err := stages.LoadConfig(f, "simulate", &run, &cfg); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package hrg
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sync"
@@ -68,6 +69,8 @@ func angleKey(x float64, m int) int {
 	return min(max(int(x*(float64(m)/twoPi)), 0), m-1)
 }
 
+// newBandSet sorts the points (r, phi) into bands of width bandWidth, and by
+// angle within each band.
 func newBandSet(r, phi []float64) *bandSet {
 	n := len(r)
 	rmax := 0.0
@@ -156,18 +159,33 @@ func sortByAngle(s []item, dir []int32) {
 		tmp[next[k]] = it
 		next[k]++
 	}
-	// Elements are already grouped by bucket, so this only sorts within
-	// buckets and dir stays valid.
-	for i := 1; i < m; i++ {
-		it := tmp[i]
-		j := i
-		for j > 0 && (tmp[j-1].phi > it.phi || (tmp[j-1].phi == it.phi && tmp[j-1].id > it.id)) {
-			tmp[j] = tmp[j-1]
-			j--
-		}
-		tmp[j] = it
+	for k := 0; k < m; k++ {
+		sortItems(tmp[dir[k]:dir[k+1]])
 	}
 	copy(s, tmp)
+}
+
+// sortItems sorts one angle bucket by (phi, id): insertion sort for the few
+// items a bucket of uniform angles holds, a general sort should the angles
+// be clustered.
+func sortItems(s []item) {
+	less := func(a, b item) bool { return a.phi < b.phi || a.phi == b.phi && a.id < b.id }
+	if len(s) > 16 {
+		slices.SortFunc(s, func(a, b item) int {
+			if c := cmp.Compare(a.phi, b.phi); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.id, b.id)
+		})
+		return
+	}
+	for i := 1; i < len(s); i++ {
+		it, j := s[i], i
+		for ; j > 0 && less(it, s[j-1]); j-- {
+			s[j] = s[j-1]
+		}
+		s[j] = it
+	}
 }
 
 // window returns the half-width θ of the angular window in which a node with
