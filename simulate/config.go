@@ -124,6 +124,9 @@ func (g *GraphConfig) validate(p *stages.Problems) {
 	}
 }
 
+// epsilon is the float64 machine epsilon 2⁻⁵².
+const epsilon = 0x1p-52
+
 func (k *KuramotoConfig) validate(p *stages.Problems) {
 	for _, v := range []struct {
 		name string
@@ -145,8 +148,10 @@ func (k *KuramotoConfig) validate(p *stages.Problems) {
 	if k.Samples < 2 {
 		p.Addf("simulate.kuramoto.samples = %d must be at least 2", k.Samples)
 	}
-	if k.Integrator == "dp5" && (!(k.RTol > 0) || !(k.ATol > 0)) {
-		p.Addf("simulate.kuramoto.rtol = %g and atol = %g must be positive", k.RTol, k.ATol)
+	// DOPRI5's limits (Hairer): tolerances below ~10 ulps cannot be met, so
+	// the reference's 1e-16 is refused rather than silently loosened.
+	if k.Integrator == "dp5" && (!(k.RTol > 10*epsilon) || !(k.ATol > 0)) {
+		p.Addf("simulate.kuramoto.rtol = %g must exceed 10ε ≈ 2.2e-15 and atol = %g must be positive", k.RTol, k.ATol)
 	}
 	if err := kuramoto.CheckObservable(k.Observable); err != nil {
 		p.Addf("simulate.kuramoto.observable: %v", err)

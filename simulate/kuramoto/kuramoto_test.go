@@ -432,3 +432,24 @@ func TestEvalAllocations(t *testing.T) {
 		t.Fatalf("%v allocations per Eval", counts[1])
 	}
 }
+
+// TestEdgeWeightsScaleCoupling checks that edge weights multiply the √degree
+// sender weights: on a star with centre 0, the centre's in-weights are
+// a_s·u_s/Σ a·u with all u equal, so they are proportional to a_s.
+func TestEdgeWeightsScaleCoupling(t *testing.T) {
+	g, err := graph.NewWeighted(4, []int32{0, 0, 0}, []int32{1, 2, 3}, []float64{1, 2, 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := Weights(g)
+	for j, want := range []float64{1.0 / 8, 2.0 / 8, 5.0 / 8} {
+		if got := w.Val[w.Ptr[0]+int64(j)]; math.Abs(got-want) > 1e-15 {
+			t.Errorf("weight %d = %v, want %v", j, got, want)
+		}
+	}
+	for r := 1; r < 4; r++ {
+		if got := w.Val[w.Ptr[r]]; got != 1 {
+			t.Errorf("leaf %d weight %v, want 1", r, got)
+		}
+	}
+}

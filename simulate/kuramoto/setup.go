@@ -39,9 +39,11 @@ func InitialState(n int, seed uint64) (omega, theta []float64) {
 
 // SqrtDegreeWeights rescales a symmetric adjacency matrix in place into the
 // reference coupling weights and returns it: sender s gets u_s = √(deg_s/N),
-// with deg_s the length of row s, and the weights into each receiver r are
-// u_s / Σ_{s'→r} u_s', so they sum to 1 (reference spec §1.2, step 5). Rows
-// are receivers. Empty rows (isolated nodes) stay empty.
+// with deg_s the length of row s, and the weight of s into receiver r is
+// a_sr·u_s / Σ_{s'→r} a_s'r·u_s', so the weights into each receiver sum to 1
+// (reference spec §1.2, step 5; a_sr is the edge weight, 1 for the
+// reference's unweighted graphs). Rows are receivers. Empty rows (isolated
+// nodes) stay empty.
 func SqrtDegreeWeights(adj *graph.CSR) *graph.CSR {
 	n := adj.N
 	u := make([]float64, n)
@@ -52,11 +54,12 @@ func SqrtDegreeWeights(adj *graph.CSR) *graph.CSR {
 		cols := adj.Col[adj.Ptr[r]:adj.Ptr[r+1]]
 		vals := adj.Val[adj.Ptr[r]:adj.Ptr[r+1]]
 		z := 0.0
-		for _, c := range cols {
-			z += u[c]
-		}
 		for j, c := range cols {
-			vals[j] = u[c] / z
+			vals[j] *= u[c]
+			z += vals[j]
+		}
+		for j := range vals {
+			vals[j] /= z
 		}
 	}
 	return adj
