@@ -76,7 +76,7 @@ func TestKuramotoEndToEnd(t *testing.T) {
 	}
 	defer times.Release()
 	tm, _ := times.Float64("time")
-	order, _ := times.Float64("order")
+	order, _ := times.Float64("order_parameter")
 	if len(tm) != 30 || math.Abs(tm[29]-29*5*0.02) > 1e-12 || order[0] <= 0 || order[0] > 1 {
 		t.Errorf("times %v order %v", tm, order)
 	}
@@ -87,6 +87,12 @@ func TestKuramotoEndToEnd(t *testing.T) {
 	}
 	if len(m.Outputs) != 4 || m.Throughput["node_steps_per_second"] <= 0 || m.Outputs[0].SHA256 == "" {
 		t.Errorf("manifest %+v", m)
+	}
+	for _, o := range m.Outputs {
+		want := map[string]int{"series.parquet": val.N, "nodes.parquet": val.N, "times.parquet": 30}[o.Path]
+		if want != 0 && int(o.Rows) != want {
+			t.Errorf("manifest: %s has %d rows, want %d", o.Path, o.Rows, want)
+		}
 	}
 }
 

@@ -100,7 +100,7 @@ func runKuramoto(r *stages.Run, c *Config, b *built) error {
 	if err := sp.write(r, meta); err != nil {
 		return err
 	}
-	return writeTimes(r, times, stages.Column{Name: "coupling", Data: coupling}, stages.Column{Name: "order", Data: order})
+	return writeTimes(r, times, stages.Column{Name: "coupling", Data: coupling}, stages.Column{Name: "order_parameter", Data: order})
 }
 
 // integrate runs the configured integrator, returning the number of
@@ -164,7 +164,7 @@ func (s *spills) write(r *stages.Run, meta map[string]string) error {
 	if err := stages.WriteSeries(r.Path("series.parquet"), s.names, s.list, meta); err != nil {
 		return err
 	}
-	r.SetRows("series.parquet", int64(s.list[0].Samples()))
+	r.SetRows("series.parquet", int64(s.list[0].Len()))
 	return nil
 }
 

@@ -48,6 +48,9 @@ func (s *Spill) Append(sample []float32) error {
 // Samples is the number of samples stored.
 func (s *Spill) Samples() int { return s.t }
 
+// Len is the number of nodes in each sample.
+func (s *Spill) Len() int { return s.n }
+
 // ReadNodes fills dst[(i-lo)*T+k] with sample k of node i for lo ≤ i < hi.
 func (s *Spill) ReadNodes(lo, hi int, dst []float32) error {
 	w := hi - lo
