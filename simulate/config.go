@@ -64,8 +64,8 @@ type NoiseConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Dynamics: "kuramoto",
-		Graph: GraphConfig{Source: "hyperbolic", N: 4000, AvgDegree: 3, Alpha: 0.75,
-			RadiusFormula: hrg.FormulaStandard, LargestComponent: true},
+		Graph: GraphConfig{Source: "hyperbolic", N: 5000, AvgDegree: 3, Alpha: 0.75,
+			RadiusFormula: hrg.FormulaStandard, MatchMeanDegree: true, LargestComponent: true},
 		Kuramoto: KuramotoConfig{K: 1.7, A: 1, B: 10, G: 10, D: 0.5, Periods: 1,
 			Integrator: "rk4", Dt: 0.01, SaveEvery: 20, Samples: 400, RTol: 1e-8, ATol: 1e-8,
 			Observable: kuramoto.OneMinusCos, StorePhase: true},
