@@ -230,3 +230,31 @@ func TestShippedConfigsLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestObservationNoise checks that eta_var gives multiplicative log-normal
+// noise: log(noisy/clean) has mean ≈ 0 and variance ≈ eta_var, where the clean
+// value is recomputed from the stored phase.
+func TestObservationNoise(t *testing.T) {
+	out := t.TempDir()
+	const etaVar = 0.01
+	if err := execute(t, smallKM, "--out", out, "--noise.eta_var", "0.01"); err != nil {
+		t.Fatal(err)
+	}
+	val, phase := readSeries(t, out, "value"), readSeries(t, out, "phase")
+	var n, sum, sumSq float64
+	for i, v := range val.Values {
+		clean := (1 - math.Cos(float64(phase.Values[i]))) / 2
+		if clean < 1e-2 {
+			continue // float32 phase rounding dominates near zero
+		}
+		l := math.Log(float64(v) / clean)
+		n++
+		sum += l
+		sumSq += l * l
+	}
+	mean := sum / n
+	variance := sumSq/n - mean*mean
+	if math.Abs(mean) > 5*math.Sqrt(etaVar/n) || math.Abs(variance-etaVar) > 0.1*etaVar {
+		t.Errorf("log-ratio mean %g, variance %g over %v values; want 0 and %g", mean, variance, n, etaVar)
+	}
+}
