@@ -5,7 +5,7 @@ CONFIG ?= pipeline.yaml
 BIN    ?= bin
 # Extra flags for a stage, e.g. make simulate ARGS="--kuramoto.k 3"
 ARGS   ?=
-STAGES := simulate
+STAGES := simulate coarsen
 
 .PHONY: all build test bench $(STAGES) clean FORCE
 
@@ -19,6 +19,9 @@ $(BIN)/%: FORCE
 
 simulate: $(BIN)/simulate
 	$(BIN)/simulate --config $(CONFIG) $(ARGS)
+
+coarsen: $(BIN)/coarsen
+	$(BIN)/coarsen --config $(CONFIG) $(ARGS)
 
 test:
 	$(GO) vet ./...

@@ -1,0 +1,105 @@
+package community
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/roma-go/roma/coarsen/hierarchy"
+	"github.com/roma-go/roma/simulate/graph"
+	gcomm "gonum.org/v1/gonum/graph/community"
+)
+
+// peakHeap runs f and returns the largest heap seen while it ran (live
+// objects plus unswept garbage, sampled every millisecond).
+func peakHeap(f func()) uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(s); return s[0].Value.Uint64() }
+	peak := read()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				peak = max(peak, read())
+			}
+		}
+	}()
+	f()
+	close(done)
+	wg.Wait()
+	return max(peak, read())
+}
+
+// benchGraph is the largest component of a hyperbolic graph (α = 0.75,
+// mean degree ≈ 3), the KM graphs' family.
+func benchGraph(b *testing.B, n int) *graph.Graph {
+	b.Helper()
+	return hrgGraph(b, n, 1)
+}
+
+// BenchmarkLouvain runs Louvain on hyperbolic graphs (3.15M is the KM-3M
+// size) and reports the peak
+// heap (the input graph included), the modularity, the number of levels and
+// of final communities. adjacency-ms, the time to build the graph's CSR
+// once, is the memory-bound floor a single sweep over the edges cannot beat.
+func BenchmarkLouvain(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000, 3_150_000} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			g := benchGraph(b, n)
+			start := time.Now()
+			_ = g.Adjacency()
+			adj := time.Since(start)
+			var levels []hierarchy.Level
+			var peak uint64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				levels = nil
+				runtime.GC()
+				b.StartTimer()
+				peak = max(peak, peakHeap(func() {
+					var err error
+					if levels, err = Louvain(g, Options{Seed: uint64(i)}); err != nil {
+						b.Fatal(err)
+					}
+				}))
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(g.N), "nodes")
+			b.ReportMetric(float64(g.NumEdges()), "edges")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(Modularity(g, hierarchy.Compose(levels)), "Q")
+			b.ReportMetric(float64(len(levels)), "levels")
+			b.ReportMetric(float64(levels[len(levels)-1].Coarse.N), "communities")
+			b.ReportMetric(float64(adj.Microseconds())/1e3, "adjacency-ms")
+		})
+	}
+}
+
+// BenchmarkGonumLouvain is the independent reference for
+// BenchmarkLouvain/N=100000: gonum's Louvain on the same graph.
+func BenchmarkGonumLouvain(b *testing.B) {
+	g := benchGraph(b, 100_000)
+	h := toGonum(g)
+	var red gcomm.ReducedGraph
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		red = gcomm.Modularize(h, 1, rand.NewPCG(uint64(i), 1))
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(g.N), "nodes")
+	b.ReportMetric(gcomm.Q(h, red.Communities(), 1), "Q")
+	b.ReportMetric(float64(len(red.Communities())), "communities")
+}

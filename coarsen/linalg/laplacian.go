@@ -1,0 +1,183 @@
+// Package linalg holds the sparse and tall-skinny dense linear algebra of the
+// coarsen stage: the symmetric normalised graph Laplacian as a matrix-free
+// operator on blocks of vectors, and the dense products that block
+// eigensolvers apply to n×k node-major blocks.
+//
+// A block of k vectors on n nodes is stored node-major: entry (i, c) of X is
+// X[i*k+c], so one pass over a sparse row reads each neighbour's k values
+// from one contiguous stretch of memory. All parallel loops use stages/par
+// with a partition fixed by the problem size, so results are bit-identical
+// on any number of cores.
+package linalg
+
+import (
+	"fmt"
+	"math"
+	"sync/atomic"
+
+	"github.com/roma-go/roma/simulate/graph"
+	"github.com/roma-go/roma/stages/par"
+)
+
+// rowBlock is the number of rows in one parallel block of a sparse product;
+// rows are independent, so it affects speed only.
+const rowBlock = 2048
+
+// Laplacian is the symmetric normalised Laplacian
+//
+//	L = I − D^{-1/2} (A + S) D^{-1/2},  D = diag((A + S)·1),
+//
+// of a weighted undirected graph with adjacency A and optional self-loop
+// weights S = diag(s) (used for Galerkin coarse graphs, whose supernodes keep
+// the weight of their internal edges). Without self-loops this is PyTorch
+// Geometric's get_laplacian(normalization="sym"), which the reference uses
+// (spec §1.5).
+//
+// An isolated node (zero degree) has L_ii = 1 and no other entries, as in
+// get_laplacian: it contributes the eigenvalue 1 with eigenvector e_i, and no
+// zero eigenvalue. Every connected component with at least one edge (or a
+// positive self-loop) contributes one zero eigenvalue, with eigenvector
+// D^{1/2}·1 restricted to the component.
+//
+// Apply and ApplyBlock may be called from several goroutines at once; the
+// product counters are atomic.
+type Laplacian struct {
+	n       int
+	ptr     []int64
+	col     []int32
+	val     []float64 // w_ij / sqrt(d_i d_j): the off-diagonal entries, negated
+	diag    []float64 // L_ii: 1 − s_i/d_i, or 1 for an isolated node
+	sqrtDeg []float64 // sqrt(d_i)
+
+	products atomic.Int64 // matrix–vector products, k per block product
+	passes   atomic.Int64 // passes over the sparse matrix
+}
+
+// NewLaplacian builds the normalised Laplacian of g from g.Adjacency().
+// loops, when not nil, holds a non-negative self-loop weight per node.
+// It fails on a non-positive or non-finite edge weight or a bad loop weight.
+func NewLaplacian(g *graph.Graph, loops []float64) (*Laplacian, error) {
+	if g == nil {
+		return nil, fmt.Errorf("linalg: nil graph")
+	}
+	if loops != nil && len(loops) != g.N {
+		return nil, fmt.Errorf("linalg: %d self-loop weights for %d nodes", len(loops), g.N)
+	}
+	for i := range g.Src {
+		if w := g.Weight(i); !(w > 0) || math.IsInf(w, 1) {
+			return nil, fmt.Errorf("linalg: edge %d (%d, %d) has weight %v, want a finite positive weight", i, g.Src[i], g.Dst[i], w)
+		}
+	}
+	for i, s := range loops {
+		if !(s >= 0) || math.IsInf(s, 1) {
+			return nil, fmt.Errorf("linalg: node %d has self-loop weight %v, want a finite non-negative weight", i, s)
+		}
+	}
+	a := g.Adjacency()
+	n := g.N
+	l := &Laplacian{n: n, ptr: a.Ptr, col: a.Col, val: a.Val,
+		diag: make([]float64, n), sqrtDeg: make([]float64, n)}
+	// Degrees summed in row order, the same on any machine.
+	for i := 0; i < n; i++ {
+		d := 0.0
+		for e := a.Ptr[i]; e < a.Ptr[i+1]; e++ {
+			d += a.Val[e]
+		}
+		if loops != nil {
+			d += loops[i]
+		}
+		l.sqrtDeg[i] = math.Sqrt(d)
+		l.diag[i] = 1
+		if d > 0 && loops != nil {
+			l.diag[i] = 1 - loops[i]/d
+		}
+	}
+	for i := 0; i < n; i++ {
+		for e := a.Ptr[i]; e < a.Ptr[i+1]; e++ {
+			l.val[e] /= l.sqrtDeg[i] * l.sqrtDeg[a.Col[e]]
+		}
+	}
+	return l, nil
+}
+
+// N is the number of nodes (rows of L).
+func (l *Laplacian) N() int { return l.n }
+
+// NNZ is the number of stored off-diagonal entries (twice the edge count).
+func (l *Laplacian) NNZ() int { return len(l.col) }
+
+// SqrtDegrees returns sqrt(d_i) for every node, self-loops included; the
+// kernel of L is spanned by this vector restricted to each component. The
+// slice is shared: do not modify it.
+func (l *Laplacian) SqrtDegrees() []float64 { return l.sqrtDeg }
+
+// Neighbours returns the columns of row i's off-diagonal entries (shared).
+func (l *Laplacian) Neighbours(i int) []int32 { return l.col[l.ptr[i]:l.ptr[i+1]] }
+
+// Products returns the number of sparse matrix–vector products so far: one
+// per Apply, k per ApplyBlock of k vectors.
+func (l *Laplacian) Products() int64 { return l.products.Load() }
+
+// Passes returns the number of passes over the sparse matrix so far: one per
+// Apply or ApplyBlock call, whatever the block width. Memory traffic scales
+// with passes, arithmetic with products.
+func (l *Laplacian) Passes() int64 { return l.passes.Load() }
+
+// ResetCounters sets Products and Passes to zero.
+func (l *Laplacian) ResetCounters() {
+	l.products.Store(0)
+	l.passes.Store(0)
+}
+
+// Apply sets dst = L x. dst and x have length N and must not overlap.
+func (l *Laplacian) Apply(dst, x []float64) {
+	if len(dst) != l.n || len(x) != l.n {
+		panic(fmt.Sprintf("linalg: Apply with len(dst) = %d, len(x) = %d on %d nodes", len(dst), len(x), l.n))
+	}
+	l.products.Add(1)
+	l.passes.Add(1)
+	par.For(l.n, rowBlock, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s := l.diag[i] * x[i]
+			for e := l.ptr[i]; e < l.ptr[i+1]; e++ {
+				s -= l.val[e] * x[l.col[e]]
+			}
+			dst[i] = s
+		}
+	})
+}
+
+// ApplyBlock sets dst = L X for a node-major block X of k vectors (N×k,
+// entry (i, c) at X[i*k+c]) in one pass over the sparse matrix. dst has the
+// same shape and must not overlap X. It counts k products.
+func (l *Laplacian) ApplyBlock(dst, X []float64, k int) {
+	if k < 1 || len(dst) != l.n*k || len(X) != l.n*k {
+		panic(fmt.Sprintf("linalg: ApplyBlock with len(dst) = %d, len(X) = %d, k = %d on %d nodes", len(dst), len(X), k, l.n))
+	}
+	if k == 1 {
+		l.Apply(dst, X)
+		return
+	}
+	l.products.Add(int64(k))
+	l.passes.Add(1)
+	par.For(l.n, rowBlock, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d := dst[i*k : i*k+k]
+			xi := X[i*k : i*k+k]
+			xi = xi[:len(d)]
+			di := l.diag[i]
+			for c := range d {
+				d[c] = di * xi[c]
+			}
+			for e := l.ptr[i]; e < l.ptr[i+1]; e++ {
+				v := l.val[e]
+				j := int(l.col[e])
+				xj := X[j*k : j*k+k]
+				xj = xj[:len(d)]
+				for c := range d {
+					d[c] -= v * xj[c]
+				}
+			}
+		}
+	})
+}
