@@ -24,6 +24,7 @@ type Config struct {
 type GeometricConfig struct {
 	BlockSize int     `yaml:"block_size" help:"r: angle-consecutive nodes per supernode"`
 	Beta      float64 `yaml:"beta" help:"inverse temperature β of the S¹/H² model; 0 means ∞ (threshold graphs, as simulate generates)"`
+	Angles    string  `yaml:"angles" help:"auto (coordinates when the graph has them, else spectral), coordinates (fail without them) or spectral (LaBNE angles from Laplacian eigenvectors)"`
 }
 
 // LaplacianConfig holds the Laplacian renormalization's settings.
@@ -51,7 +52,7 @@ type PEConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Method: "geometric", Levels: 3, Aggregate: hierarchy.Mean, Series: true,
-		Geometric: GeometricConfig{BlockSize: 2},
+		Geometric: GeometricConfig{BlockSize: 2, Angles: "auto"},
 		Laplacian: LaplacianConfig{Method: "auto"},
 		Community: CommunityConfig{Resolution: 1},
 		PE:        PEConfig{K: 32, Tol: 1e-6, MaxIter: 2000, Multilevel: true, Node2Vec: 0, Epochs: 21},
@@ -75,6 +76,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Geometric.Beta < 0 || math.IsNaN(c.Geometric.Beta) {
 		p.Addf("coarsen.geometric.beta = %g must be ≥ 0", c.Geometric.Beta)
+	}
+	if a := c.Geometric.Angles; a != "auto" && a != "coordinates" && a != "spectral" {
+		p.Addf("coarsen.geometric.angles %q is not auto, coordinates or spectral", a)
 	}
 	if c.Laplacian.Tau < 0 || math.IsNaN(c.Laplacian.Tau) {
 		p.Addf("coarsen.laplacian.tau = %g must be ≥ 0", c.Laplacian.Tau)

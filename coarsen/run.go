@@ -69,11 +69,17 @@ func buildLevels(r *stages.Run, c *Config, g *graph.Graph) ([]hierarchy.Level, e
 		if beta == 0 {
 			beta = math.Inf(1)
 		}
-		if g.R == nil {
-			r.Logf("the graph has no hyperbolic coordinates: angles from Laplacian eigenvectors 2 and 3 (LaBNE)")
+		var opt geometric.Options
+		switch {
+		case c.Geometric.Angles == "coordinates" && g.R == nil:
+			return nil, fmt.Errorf("coarsen.geometric.angles is coordinates but the graph has none (nodes.parquet lacks r and phi); use angles: spectral or auto")
+		case c.Geometric.Angles == "spectral" || g.R == nil:
+			r.Logf("geometric RG on angles from Laplacian eigenvectors 2 and 3 (LaBNE), radii from degrees")
+			if opt.Angles, err = spectralAngles(c, r.Config.Seed)(g); err != nil {
+				return nil, err
+			}
 		}
-		levels, err = geometric.HierarchyWith(g, c.Geometric.BlockSize, c.Levels, beta,
-			geometric.Options{SpectralAngles: spectralAngles(c, r.Config.Seed)})
+		levels, err = geometric.HierarchyWith(g, c.Geometric.BlockSize, c.Levels, beta, opt)
 	case "community":
 		levels, err = community.Louvain(g, community.Options{Resolution: c.Community.Resolution, Seed: r.Config.Seed, MaxLevels: c.Levels})
 		if err == nil && len(levels) < c.Levels {

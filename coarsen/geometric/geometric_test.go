@@ -559,7 +559,10 @@ func TestBadInputs(t *testing.T) {
 		{"r = 1", func() error { _, err := Renormalize(g, 1, inf); return err }, "r = 1"},
 		{"beta = 0", func() error { _, err := Renormalize(g, 2, 0); return err }, "beta = 0"},
 		{"beta NaN", func() error { _, err := Renormalize(g, 2, math.NaN()); return err }, "beta = NaN"},
-		{"one node", func() error { _, err := Renormalize(&graph.Graph{N: 1, R: []float64{1}, Phi: []float64{1}}, 2, inf); return err }, "1 nodes"},
+		{"one node", func() error {
+			_, err := Renormalize(&graph.Graph{N: 1, R: []float64{1}, Phi: []float64{1}}, 2, inf)
+			return err
+		}, "1 nodes"},
 		{"one block", func() error { _, err := Renormalize(g, 100, inf); return err }, "1 supernode"},
 		{"no coordinates", func() error { _, err := Renormalize(&bare, 2, inf); return err }, "no hyperbolic coordinates"},
 		{"R only", func() error { _, err := Renormalize(&onlyR, 2, inf); return err }, "no angles"},
