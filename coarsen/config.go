@@ -74,8 +74,8 @@ func (c *Config) Validate() error {
 	if c.Geometric.BlockSize < 2 {
 		p.Addf("coarsen.geometric.block_size = %d must be at least 2", c.Geometric.BlockSize)
 	}
-	if c.Geometric.Beta < 0 || math.IsNaN(c.Geometric.Beta) {
-		p.Addf("coarsen.geometric.beta = %g must be ≥ 0", c.Geometric.Beta)
+	if b := c.Geometric.Beta; b < 0 || math.IsNaN(b) || (b > 0 && b <= 1 && c.Geometric.Angles != "coordinates") {
+		p.Addf("coarsen.geometric.beta = %g must be 0 (∞) or positive, and above 1 unless angles is coordinates (radii from degrees need β > 1)", b)
 	}
 	if a := c.Geometric.Angles; a != "auto" && a != "coordinates" && a != "spectral" {
 		p.Addf("coarsen.geometric.angles %q is not auto, coordinates or spectral", a)

@@ -103,10 +103,12 @@ func RadiiFromDegrees(deg []int32, beta float64) ([]float64, error) {
 // AnglesFromEigenvectors returns θ_i = atan2(v_i, u_i) in [0, 2π): the
 // Laplacian-eigenmap angles of LaBNE (Alanis-Lobato, Mier & Andrade-Navarro,
 // "Efficient embedding of complex networks to hyperbolic space via their
-// Laplacian", Sci. Rep. 6, 30108, 2016), where u and v are the graph
-// Laplacian's eigenvectors for its second and third smallest eigenvalues.
-// The eigensolver lives elsewhere (coarsen/spectral); wrap this in an
-// AngleFunc for Options.SpectralAngles.
+// Laplacian", Sci. Rep. 6, 30108, 2016), where u and v are the eigenvectors
+// of the second and third smallest eigenvalues of the eigenmap problem
+// L f = λ D f (Belkin & Niyogi 2003). Those of the symmetric normalized
+// Laplacian D^{−1/2} L D^{−1/2} serve as well: they differ by the positive
+// factor √d_i per node, which atan2 ignores. The eigensolver lives elsewhere
+// (coarsen/spectral); wrap this in an AngleFunc for Options.SpectralAngles.
 func AnglesFromEigenvectors(u, v []float64) ([]float64, error) {
 	if len(u) != len(v) {
 		return nil, fmt.Errorf("geometric: eigenvectors of lengths %d and %d", len(u), len(v))

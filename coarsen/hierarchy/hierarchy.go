@@ -46,8 +46,14 @@ func Coarsen(g *graph.Graph, assign []int32, nc int) (*graph.Graph, error) {
 	if err := CheckAssign(assign, g.N, nc); err != nil {
 		return nil, err
 	}
-	var src, dst []int32
-	var w []float64
+	m := 0
+	for i := range g.Src {
+		if assign[g.Src[i]] != assign[g.Dst[i]] {
+			m++
+		}
+	}
+	// Sized exactly: appending would double the peak memory on big graphs.
+	src, dst, w := make([]int32, 0, m), make([]int32, 0, m), make([]float64, 0, m)
 	for i := range g.Src {
 		a, b := assign[g.Src[i]], assign[g.Dst[i]]
 		if a != b {
