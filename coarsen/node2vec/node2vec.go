@@ -29,13 +29,16 @@
 // Determinism: each batch's gradient is computed from the parameters before
 // the batch, as in PyTorch, so the work parallelises without Hogwild races.
 // Walks are drawn in parallel, each from its own PCG stream keyed by (seed,
-// epoch, batch, walk); pair scores are computed in parallel into per-pair
-// slots; the pairs are then bucketed by node in a fixed (walk) order by one
-// sequential counting sort, and each touched node's gradient and Adam update
-// are computed in parallel from its bucket. The result is bit-identical for
-// any GOMAXPROCS. The cost is the sequential bucketing, about one tenth of a
-// batch's work at dimension 32 and less at larger dimensions, and memory for
-// the per-batch pair lists.
+// batch, walk). Each walk's pairs are scored in parallel and their gradient
+// contributions summed per walk position into the walk's own buffer (the
+// walk's rows stay in cache). One sequential counting sort then buckets the
+// positions by node in walk order, and each touched node's gradient (the
+// sum of its positions' buffers, in that order) and its Adam update are
+// computed in parallel. The result is bit-identical for any GOMAXPROCS. The
+// costs are the sequential bucketing (a few per cent of a batch) and the
+// position buffers, 4·(WalkLength+1)·Dim bytes per walk of a batch
+// (BatchSize·WalksPerNode·(1+Negatives) walks: 440 MB at the reference's
+// dimension 512).
 package node2vec
 
 import (
@@ -44,9 +47,11 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"strings"
+	"unsafe"
 
 	"github.com/roma-go/roma/simulate/graph"
 	"github.com/roma-go/roma/stages/par"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // Adam constants of torch.optim.SparseAdam's defaults.
@@ -235,14 +240,12 @@ const (
 	tagWalk
 )
 
-// mix hashes a tag and a counter into a PCG seed word with the splitmix64
-// finaliser (Steele, Lea and Flood, OOPSLA 2014).
+// mix hashes a tag and a counter into a PCG seed word: for a fixed tag it
+// is a bijection of x (the splitmix64 finaliser of Steele, Lea and Flood,
+// OOPSLA 2014, applied to tag·φ ⊕ x), so distinct counters get distinct
+// streams.
 func mix(tag, x uint64) uint64 {
 	z := tag*0x9e3779b97f4a7c15 ^ x
-	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
-	z = (z ^ z>>27) * 0x94d049bb133111eb
-	z ^= z >> 31
-	z += x * 0x9e3779b97f4a7c15
 	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
 	z = (z ^ z>>27) * 0x94d049bb133111eb
 	return z ^ z>>31
@@ -388,31 +391,55 @@ type trainer struct {
 	n, dim   int
 	w        *walker
 	emb      []float32 // the embedding table, node-major
-	m, v     []float32 // Adam's first and second moments
+	mv       []float32 // Adam's moments: node i's m then v at mv[2i·Dim:]
 	step1    int       // Adam's step count
 	rowLen   int       // nodes per walk
 	nWin     int       // windows per walk
 	perWalk  int       // pairs per walk
 	walks    []int32   // this batch's walks, positive then negative
-	coef     []float32 // ∂loss/∂(z_a·z_b) for each pair
 	lossWalk []float64 // each walk's summed pair loss
-	// Pair lists bucketed by node: touched nodes in order of first
+	// occGrad holds, for each walk position (walk k, index i), the loss
+	// gradient with respect to the embedding of the node there, from the
+	// pairs of walk k that use position i.
+	occGrad []float32
+	// Positions bucketed by node: touched nodes in order of first
 	// appearance, slot[node] their index (-1 elsewhere), and bucket s holds
-	// incNode/incCoef[off[s]:off[s+1]].
+	// the positions occ[off[s]:off[s+1]] in walk order.
 	touched   []int32
 	slot      []int32
 	off, fill []int32
-	incNode   []int32
-	incCoef   []float32
-	grad      []float32
+	occ       []int32
+	simdDot   bool // every row of emb is 16-byte aligned
+}
+
+// aligned returns a zeroed slice of n float32s starting on a 16-byte
+// boundary.
+func aligned(n int) []float32 {
+	s := make([]float32, n+3)
+	off := int(-uintptr(unsafe.Pointer(unsafe.SliceData(s))) % 16 / 4)
+	return s[off : off+n : off+n]
+}
+
+// blas is gonum's pure-Go BLAS, whose level-1 kernels are SIMD assembly on
+// amd64.
+var blas gonum.Implementation
+
+// dotRows returns a·b for two rows of the embedding table.
+func (t *trainer) dotRows(a, b []float32) float32 {
+	if t.simdDot {
+		return blas.Sdot(len(a), a, 1, b, 1)
+	}
+	return dot(a, b)
 }
 
 func newTrainer(g *graph.Graph, opt Options) *trainer {
 	t := &trainer{opt: opt, n: g.N, dim: opt.Dim, w: newWalker(g, opt.P, opt.Q)}
 	size := g.N * opt.Dim
-	t.emb = make([]float32, size)
-	t.m = make([]float32, size)
-	t.v = make([]float32, size)
+	t.emb = aligned(size)
+	t.mv = make([]float32, 2*size)
+	// gonum's SIMD dot product sums in an order that depends on the
+	// alignment of its second argument; rows 16-byte aligned fix it.
+	t.simdDot = opt.Dim%4 == 0
 	// N(0, 1) like torch.nn.Embedding, in fixed blocks of rows so that the
 	// draw is the same on any number of cores.
 	const rows = 1024
@@ -448,9 +475,9 @@ func (t *trainer) step(batch []int32, id uint64) float64 {
 	return loss
 }
 
-// gradient draws the batch's walks and leaves the loss gradient of each
-// touched row in grad (row s of grad belongs to node touched[s]); it
-// returns the loss.
+// gradient draws the batch's walks, computes their position gradients and
+// buckets the positions by node (touched, rowGradient); it returns the
+// loss.
 func (t *trainer) gradient(batch []int32, id uint64) float64 {
 	opt := t.opt
 	nb := len(batch)
@@ -458,13 +485,13 @@ func (t *trainer) gradient(batch []int32, id uint64) float64 {
 	nWalks := nPos * (1 + opt.Negatives)
 	t.walks = grow(t.walks, nWalks*t.rowLen)
 	t.lossWalk = grow(t.lossWalk, nWalks)
-	t.coef = grow(t.coef, nWalks*t.perWalk)
+	t.occGrad = grow(t.occGrad, nWalks*t.rowLen*t.dim)
 
-	// Walks: walk r starts at batch[r % nb]; rows ≥ nPos are negatives.
+	// Walks: walk k starts at batch[k % nb]; walks k ≥ nPos are negatives.
 	par.For(nWalks, 64, func(lo, hi int) {
 		var r rand.PCG
 		for k := lo; k < hi; k++ {
-			r.Seed(opt.Seed, mix(tagWalk, id*uint64(nWalks)+uint64(k)))
+			r.Seed(mix(opt.Seed, id), mix(tagWalk, uint64(k)))
 			row := t.walks[k*t.rowLen : (k+1)*t.rowLen]
 			start := batch[k%nb]
 			if k < nPos {
@@ -488,44 +515,12 @@ func (t *trainer) gradient(batch []int32, id uint64) float64 {
 		posScale = 1 / float64(validPos*t.perWalk)
 	}
 
-	// Pair scores, from the parameters before the update.
+	// Each walk's pairs, from the parameters before the update, into the
+	// walk's own position gradients: the walk's few rows stay in cache, and
+	// walks write disjoint memory.
 	par.For(nWalks, 16, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
-			row := t.walks[k*t.rowLen : (k+1)*t.rowLen]
-			cs := t.coef[k*t.perWalk : (k+1)*t.perWalk]
-			if row[1] < 0 {
-				t.lossWalk[k] = 0
-				continue
-			}
-			pos := k < nPos
-			scale := negScale
-			if pos {
-				scale = posScale
-			}
-			loss, p := 0.0, 0
-			for j := 0; j < t.nWin; j++ {
-				za := t.emb[int(row[j])*t.dim : int(row[j]+1)*t.dim]
-				for c := 1; c < opt.Context; c++ {
-					b := row[j+c]
-					x := float64(dot(za, t.emb[int(b)*t.dim:int(b+1)*t.dim]))
-					// With e = exp(−|x|): σ(x) and softplus(∓x) without
-					// overflow.
-					e := math.Exp(-math.Abs(x))
-					sig := 1 / (1 + e)
-					if x < 0 {
-						sig = e / (1 + e)
-					}
-					z := x // −log σ(x) = softplus(−x); −log(1 − σ(x)) = softplus(x)
-					g := sig
-					if pos {
-						z, g = -x, sig-1
-					}
-					loss += max(z, 0) + math.Log1p(e)
-					cs[p] = float32(g * scale)
-					p++
-				}
-			}
-			t.lossWalk[k] = loss
+			t.lossWalk[k] = t.walkGradient(k, k < nPos, posScale, negScale)
 		}
 	})
 	loss := 0.0
@@ -538,22 +533,69 @@ func (t *trainer) gradient(batch []int32, id uint64) float64 {
 	}
 
 	t.bucket(nWalks)
-
-	// Gradients of every touched row, then the Adam updates, in two passes
-	// so that no row is written while another's gradient reads it.
-	nt := len(t.touched)
-	t.grad = grow(t.grad, nt*t.dim)
-	par.For(nt, 64, func(lo, hi int) {
-		for s := lo; s < hi; s++ {
-			gs := t.grad[s*t.dim : (s+1)*t.dim]
-			clear(gs)
-			for q := t.off[s]; q < t.off[s+1]; q++ {
-				b := t.incNode[q]
-				axpy(gs, t.incCoef[q], t.emb[int(b)*t.dim:int(b+1)*t.dim])
-			}
-		}
-	})
 	return loss
+}
+
+// rowGradient writes to dst the loss gradient of node touched[s]: the sum
+// of its position gradients, in walk order.
+func (t *trainer) rowGradient(s int, dst []float32) {
+	q0 := int(t.occ[t.off[s]]) * t.dim
+	copy(dst, t.occGrad[q0:q0+t.dim])
+	for _, q := range t.occ[t.off[s]+1 : t.off[s+1]] {
+		blas.Saxpy(t.dim, 1, t.occGrad[int(q)*t.dim:int(q+1)*t.dim], 1, dst, 1)
+	}
+}
+
+// walkGradient fills walk k's position gradients and returns the sum of
+// its pair losses. Each window's first node is paired with the next
+// Context−1; a pair with score x = z_a·z_b has loss −log σ(x) if positive
+// and −log(1 − σ(x)) if negative, and its derivative, times the batch mean's
+// scale, multiplies z_b in a's gradient and z_a in b's.
+func (t *trainer) walkGradient(k int, pos bool, posScale, negScale float64) float64 {
+	dim := t.dim
+	row := t.walks[k*t.rowLen : (k+1)*t.rowLen]
+	og := t.occGrad[k*t.rowLen*dim : (k+1)*t.rowLen*dim]
+	if row[1] < 0 {
+		return 0
+	}
+	clear(og)
+	scale, sign := negScale, 1.0
+	if pos {
+		scale, sign = posScale, -1
+	}
+	// −log σ(x) = softplus(−x) and −log(1 − σ(x)) = softplus(x), with
+	// softplus(z) = max(z, 0) + log(1 + e^{−|z|}). The logs are summed as
+	// one log of a product, whose factors lie in (1, 2].
+	linear, prod := 0.0, 1.0
+	for j := 0; j < t.nWin; j++ {
+		za := t.emb[int(row[j])*dim : int(row[j]+1)*dim]
+		ga := og[j*dim : (j+1)*dim]
+		for c := 1; c < t.opt.Context; c++ {
+			b := row[j+c]
+			zb := t.emb[int(b)*dim : int(b+1)*dim]
+			x := float64(t.dotRows(za, zb))
+			e := expNeg(-math.Abs(x))
+			sig := 1 / (1 + e) // σ(|x|)
+			if x < 0 {
+				sig = e * sig
+			}
+			linear += max(sign*x, 0)
+			prod *= 1 + e
+			if prod > 1e300 {
+				linear += math.Log(prod)
+				prod = 1
+			}
+			// d/dx: σ(x) − 1 for a positive pair, σ(x) for a negative.
+			g := sig
+			if pos {
+				g = sig - 1
+			}
+			cg := float32(g * scale)
+			blas.Saxpy(dim, cg, zb, 1, ga, 1)
+			blas.Saxpy(dim, cg, za, 1, og[(j+c)*dim:(j+c+1)*dim], 1)
+		}
+	}
+	return linear + math.Log(prod)
 }
 
 // update applies SparseAdam to the rows the last gradient touched.
@@ -563,42 +605,39 @@ func (t *trainer) update() {
 	bc1 := 1 - math.Pow(beta1, float64(t.step1))
 	bc2 := 1 - math.Pow(beta2, float64(t.step1))
 	stepSize := float32(t.opt.LR * math.Sqrt(bc2) / bc1)
+	// The gradients read only the position buffers, so each row can be
+	// summed and updated in one go.
 	par.For(nt, 64, func(lo, hi int) {
+		g := make([]float32, t.dim)
 		for s := lo; s < hi; s++ {
+			t.rowGradient(s, g)
 			i := int(t.touched[s]) * t.dim
-			adam(t.emb[i:i+t.dim], t.m[i:i+t.dim], t.v[i:i+t.dim], t.grad[s*t.dim:(s+1)*t.dim], stepSize)
+			mv := t.mv[2*i : 2*i+2*t.dim]
+			adam(t.emb[i:i+t.dim], mv[:t.dim], mv[t.dim:], g, stepSize)
 		}
 	})
 }
 
-// bucket lists, for each node of the batch's valid pairs, the other end of
-// each of its pairs and the pair's coefficient, in walk order. It is the
-// one sequential pass of a step, and what makes the gradient sums
-// independent of the number of cores.
+// bucket lists, for each node on the batch's valid walks, its walk
+// positions in walk order. It is the one sequential pass of a step, and
+// what makes the gradient sums independent of the number of cores.
 func (t *trainer) bucket(nWalks int) {
-	ctx := t.opt.Context
 	t.touched = t.touched[:0]
 	t.off = t.off[:0]
-	count := func(a int32) {
-		s := t.slot[a]
-		if s < 0 {
-			s = int32(len(t.touched))
-			t.slot[a] = s
-			t.touched = append(t.touched, a)
-			t.off = append(t.off, 0)
-		}
-		t.off[s]++
-	}
 	for k := 0; k < nWalks; k++ {
 		row := t.walks[k*t.rowLen : (k+1)*t.rowLen]
 		if row[1] < 0 {
 			continue
 		}
-		for j := 0; j < t.nWin; j++ {
-			for c := 1; c < ctx; c++ {
-				count(row[j])
-				count(row[j+c])
+		for _, a := range row {
+			s := t.slot[a]
+			if s < 0 {
+				s = int32(len(t.touched))
+				t.slot[a] = s
+				t.touched = append(t.touched, a)
+				t.off = append(t.off, 0)
 			}
+			t.off[s]++
 		}
 	}
 	// Exclusive prefix sums: off[s] becomes bucket s's start.
@@ -609,29 +648,16 @@ func (t *trainer) bucket(nWalks int) {
 	}
 	t.off = append(t.off, total)
 	t.fill = append(t.fill[:0], t.off[:len(t.touched)]...)
-	t.incNode = grow(t.incNode, int(total))
-	t.incCoef = grow(t.incCoef, int(total))
+	t.occ = grow(t.occ, int(total))
 	for k := 0; k < nWalks; k++ {
 		row := t.walks[k*t.rowLen : (k+1)*t.rowLen]
 		if row[1] < 0 {
 			continue
 		}
-		cs := t.coef[k*t.perWalk : (k+1)*t.perWalk]
-		p := 0
-		for j := 0; j < t.nWin; j++ {
-			a := row[j]
-			sa := t.slot[a]
-			for c := 1; c < ctx; c++ {
-				b := row[j+c]
-				sb := t.slot[b]
-				q := t.fill[sa]
-				t.incNode[q], t.incCoef[q] = b, cs[p]
-				t.fill[sa]++
-				q = t.fill[sb]
-				t.incNode[q], t.incCoef[q] = a, cs[p]
-				t.fill[sb]++
-				p++
-			}
+		for i, a := range row {
+			s := t.slot[a]
+			t.occ[t.fill[s]] = int32(k*t.rowLen + i)
+			t.fill[s]++
 		}
 	}
 	for _, a := range t.touched {
@@ -656,12 +682,22 @@ func dot(a, b []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// axpy adds c·x to y.
-func axpy(y []float32, c float32, x []float32) {
-	x = x[:len(y)]
-	for i := range y {
-		y[i] += c * x[i]
+// expNeg returns e^y for y ≤ 0 to about 1e-9 relative error, several
+// times faster than math.Exp: y = k ln 2 + r with |r| ≤ ln 2/2, e^r by its
+// degree-8 Taylor polynomial, and 2^k put in the exponent bits.
+func expNeg(y float64) float64 {
+	if y < -700 {
+		return 0
 	}
+	const (
+		log2e = 1.4426950408889634
+		ln2Hi = 6.93147180369123816490e-01 // ln 2 split as in math.Exp
+		ln2Lo = 1.90821492927058770002e-10
+	)
+	k := math.Floor(y*log2e + 0.5)
+	r := (y - k*ln2Hi) - k*ln2Lo
+	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040+r*(1.0/40320))))))))
+	return p * math.Float64frombits(uint64(int64(k)+1023)<<52)
 }
 
 // adam applies torch.optim.SparseAdam's update to one row: moments

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/roma-go/roma/simulate/graph"
 	"github.com/roma-go/roma/simulate/hrg"
@@ -256,9 +257,11 @@ func TestGradient(t *testing.T) {
 		t.Errorf("loss %.8g, direct %.8g", loss, want)
 	}
 	grad := make([]float64, len(emb))
+	row := make([]float32, opt.Dim)
 	for s, a := range tr.touched {
+		tr.rowGradient(s, row)
 		for d := 0; d < opt.Dim; d++ {
-			grad[int(a)*opt.Dim+d] = float64(tr.grad[s*opt.Dim+d])
+			grad[int(a)*opt.Dim+d] = float64(row[d])
 		}
 	}
 	const h = 1e-6
@@ -291,10 +294,11 @@ func TestAdamFirstStep(t *testing.T) {
 	before := slices.Clone(tr.emb)
 	tr.gradient([]int32{5, 9}, 0)
 	touched := map[int32]int{}
+	grad := make([]float32, len(tr.touched)*opt.Dim)
 	for s, a := range tr.touched {
 		touched[a] = s
+		tr.rowGradient(s, grad[s*opt.Dim:(s+1)*opt.Dim])
 	}
-	grad := slices.Clone(tr.grad)
 	tr.update()
 	for i := 0; i < g.N; i++ {
 		s, ok := touched[int32(i)]
@@ -437,7 +441,8 @@ func TestCommunities(t *testing.T) {
 }
 
 // TestDeterminism checks that a seed fixes the embedding bit for bit with
-// GOMAXPROCS 1 and 2, for first- and second-order walks.
+// GOMAXPROCS 1 and 2, for first- and second-order walks, and with the SIMD
+// (Dim a multiple of 4) and the plain dot product.
 func TestDeterminism(t *testing.T) {
 	g := hrgGraph(t, 4000, 2)
 	wg := randomGraph(t, 300, 0.02, true, 6)
@@ -445,8 +450,9 @@ func TestDeterminism(t *testing.T) {
 		name string
 		g    *graph.Graph
 		p, q float64
-	}{{"hrg p=q=1", g, 1, 1}, {"weighted p=0.5 q=2", wg, 0.5, 2}} {
-		opt := DefaultOptions(8)
+		dim  int
+	}{{"hrg p=q=1", g, 1, 1, 8}, {"weighted p=0.5 q=2", wg, 0.5, 2, 8}, {"hrg dim 6", g, 1, 1, 6}} {
+		opt := DefaultOptions(c.dim)
 		opt.Epochs, opt.P, opt.Q, opt.Seed = 2, c.p, c.q, 11
 		run := func(procs int, seed uint64) []float32 {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
@@ -489,6 +495,32 @@ func TestIsolatedAndEmpty(t *testing.T) {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				t.Fatalf("N = %d: non-finite output %v", g.N, emb)
 			}
+		}
+	}
+}
+
+// TestExpNeg compares the fast exponential with math.Exp.
+func TestExpNeg(t *testing.T) {
+	worst := 0.0
+	for y := 0.0; y > -700; y -= 0.0137 {
+		want := math.Exp(y)
+		worst = max(worst, math.Abs(expNeg(y)-want)/want)
+	}
+	if worst > 1e-9 {
+		t.Errorf("worst relative error %.3g, want ≤ 1e-9", worst)
+	}
+	if expNeg(0) != 1 || expNeg(-800) != 0 {
+		t.Errorf("expNeg(0) = %v, expNeg(-800) = %v", expNeg(0), expNeg(-800))
+	}
+}
+
+// TestAligned checks the table's alignment, on which the SIMD dot product's
+// order of summation depends.
+func TestAligned(t *testing.T) {
+	for n := 1; n < 40; n++ {
+		s := aligned(n)
+		if len(s) != n || cap(s) != n || uintptr(unsafe.Pointer(&s[0]))%16 != 0 {
+			t.Fatalf("aligned(%d): len %d cap %d address %p", n, len(s), cap(s), &s[0])
 		}
 	}
 }
