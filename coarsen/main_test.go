@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -155,5 +157,27 @@ func TestBadInputWritesNothing(t *testing.T) {
 				t.Errorf("output folder %s exists after a failure", out)
 			}
 		})
+	}
+}
+
+// TestSameOutputWhateverTheCores compares every output file byte for byte
+// between runs on 1 and 2 cores.
+func TestSameOutputWhateverTheCores(t *testing.T) {
+	g := hyperbolic(t, 3000)
+	in := writeInput(t, g, true)
+	var outs []string
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		out, err := execute(t, in, "coarsen: {levels: 2, pe: {k: 6, node2vec: 8, epochs: 2}}\n")
+		runtime.GOMAXPROCS(old)
+		must(t, err)
+		outs = append(outs, out)
+	}
+	for _, f := range []string{"levels.parquet", "coarse_edges.parquet", "coarse_series.parquet", "pe.parquet", "pe_spectrum.parquet"} {
+		a, _ := os.ReadFile(filepath.Join(outs[0], f))
+		b, _ := os.ReadFile(filepath.Join(outs[1], f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between 1 and 2 cores", f)
+		}
 	}
 }
