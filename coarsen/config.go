@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/roma-go/roma/coarsen/hierarchy"
+	"github.com/roma-go/roma/coarsen/laplacian"
 	"github.com/roma-go/roma/stages"
 )
 
@@ -29,8 +30,14 @@ type GeometricConfig struct {
 
 // LaplacianConfig holds the Laplacian renormalization's settings.
 type LaplacianConfig struct {
-	Tau    float64 `yaml:"tau" help:"diffusion time τ; 0 picks the specific-heat peak"`
-	Method string  `yaml:"method" help:"auto, dense or chebyshev"`
+	Tau        float64 `yaml:"tau" help:"diffusion time τ; 0 picks it from the specific heat by peak"`
+	Peak       string  `yaml:"peak" help:"how τ is picked: first (first specific-heat peak), max (highest peak) or plateau (end of the first transition)"`
+	Method     string  `yaml:"method" help:"auto (dense up to dense_limit nodes, else local), dense or local"`
+	DenseLimit int     `yaml:"dense_limit" help:"largest graph auto treats exactly"`
+	Ball       int     `yaml:"ball" help:"local method: nodes in each node's ball"`
+	Probes     int     `yaml:"probes" help:"local method: Rademacher probes of the stochastic Lanczos quadrature"`
+	Steps      int     `yaml:"steps" help:"local method: Lanczos steps per probe"`
+	Weights    string  `yaml:"weights" help:"coarse edge weights: unit (the paper's simple graph) or sum (summed member weights)"`
 }
 
 // CommunityConfig holds the Louvain settings.
@@ -53,7 +60,8 @@ func DefaultConfig() Config {
 	return Config{
 		Method: "geometric", Levels: 3, Aggregate: hierarchy.Mean, Series: true,
 		Geometric: GeometricConfig{BlockSize: 2, Angles: "auto"},
-		Laplacian: LaplacianConfig{Method: "auto"},
+		Laplacian: LaplacianConfig{Peak: laplacian.PeakFirst, Method: laplacian.MethodAuto, DenseLimit: laplacian.DefaultDenseLimit,
+			Ball: laplacian.DefaultBall, Probes: laplacian.DefaultProbes, Steps: laplacian.DefaultSteps, Weights: laplacian.WeightsUnit},
 		Community: CommunityConfig{Resolution: 1},
 		PE:        PEConfig{K: 32, Tol: 1e-6, MaxIter: 2000, Multilevel: true, Node2Vec: 0, Epochs: 21},
 	}
@@ -83,8 +91,8 @@ func (c *Config) Validate() error {
 	if c.Laplacian.Tau < 0 || math.IsNaN(c.Laplacian.Tau) {
 		p.Addf("coarsen.laplacian.tau = %g must be ≥ 0", c.Laplacian.Tau)
 	}
-	if m := c.Laplacian.Method; m != "auto" && m != "dense" && m != "chebyshev" {
-		p.Addf("coarsen.laplacian.method %q is not auto, dense or chebyshev", m)
+	if _, err := c.laplacianOptions(0).Check(); err != nil {
+		p.Addf("coarsen.laplacian: %v", err)
 	}
 	if !(c.Community.Resolution > 0) {
 		p.Addf("coarsen.community.resolution = %g must be positive", c.Community.Resolution)
@@ -96,4 +104,11 @@ func (c *Config) Validate() error {
 		p.Addf("coarsen.pe.tol = %g must be positive", c.PE.Tol)
 	}
 	return p.Err()
+}
+
+// laplacianOptions maps the configuration onto the package's options.
+func (c *Config) laplacianOptions(seed uint64) laplacian.Options {
+	l := c.Laplacian
+	return laplacian.Options{Tau: l.Tau, Peak: l.Peak, Method: l.Method, DenseLimit: l.DenseLimit,
+		Ball: l.Ball, Probes: l.Probes, Steps: l.Steps, Weights: l.Weights, Seed: seed}
 }

@@ -123,7 +123,7 @@ func TestGeometricEndToEnd(t *testing.T) {
 	}
 }
 
-func TestCommunityAndSpectralAngles(t *testing.T) {
+func TestOtherMethods(t *testing.T) {
 	g := hyperbolic(t, 2000)
 	noCoords := writeInput(t, g, false)
 	if _, err := execute(t, noCoords, "coarsen: {method: community, levels: 2, pe: {k: 4}}\n"); err != nil {
@@ -131,6 +131,9 @@ func TestCommunityAndSpectralAngles(t *testing.T) {
 	}
 	if _, err := execute(t, noCoords, "coarsen: {levels: 2, pe: {k: 4}}\n"); err != nil {
 		t.Errorf("geometric with spectral angles: %v", err)
+	}
+	if _, err := execute(t, noCoords, "coarsen: {method: laplacian, levels: 1, pe: {k: 4}}\n"); err != nil {
+		t.Errorf("Laplacian RG: %v", err)
 	}
 }
 
