@@ -84,7 +84,8 @@ func (m *Measure) SpecificHeat(taus []float64) []float64 {
 // Range returns the interval of τ over which S(τ) changes: from a tenth of
 // the shortest diffusion time 1/λ_max to ten times the longest, 1/λ_min⁺,
 // λ_min⁺ the smallest node above the zero modes. The zero modes are the nodes
-// below 1e-12·λ_max.
+// below 1e-12·λ_max; nodes of weight below 10⁻³ (quadrature ghosts) are
+// ignored.
 func (m *Measure) Range() (lo, hi float64, err error) {
 	top := slices.Max(m.Nodes)
 	if !(top > 0) {
@@ -92,7 +93,7 @@ func (m *Measure) Range() (lo, hi float64, err error) {
 	}
 	small := math.Inf(1)
 	for k, x := range m.Nodes {
-		if x > 1e-12*top && m.Weights[k] > 0 {
+		if x > 1e-12*top && m.Weights[k] >= 1e-3 {
 			small = min(small, x)
 		}
 	}
@@ -109,24 +110,11 @@ type Peak struct {
 // is refined by golden-section search in ln τ. Maxima lower than 1% of the
 // highest one are dropped as ripples.
 func (m *Measure) Peaks(lo, hi float64, perDecade int) []Peak {
-	if perDecade < 2 {
-		perDecade = 2
-	}
-	if !(lo > 0) || !(hi > lo) {
-		return nil
-	}
-	a, b := math.Log(lo), math.Log(hi)
-	n := int(math.Ceil((b-a)/math.Ln10*float64(perDecade))) + 1
-	x := make([]float64, n)
-	c := make([]float64, n)
-	for i := range x {
-		x[i] = a + (b-a)*float64(i)/float64(n-1)
-		_, c[i] = m.thermo(math.Exp(x[i]))
-	}
+	x, c := m.grid(lo, hi, perDecade)
 	var out []Peak
-	for i := 1; i+1 < n; i++ {
+	for i := 1; i+1 < len(x); i++ {
 		if c[i] >= c[i-1] && c[i] > c[i+1] {
-			t := m.goldenMax(x[i-1], x[i+1])
+			t := m.golden(x[i-1], x[i+1], -1)
 			s, ct := m.thermo(t)
 			out = append(out, Peak{Tau: t, C: ct, S: s})
 		}
@@ -138,9 +126,48 @@ func (m *Measure) Peaks(lo, hi float64, perDecade int) []Peak {
 	return slices.DeleteFunc(out, func(p Peak) bool { return p.C < 0.01*top })
 }
 
-// goldenMax maximises C(e^x) over x ∈ [a, b] and returns τ = e^x.
-func (m *Measure) goldenMax(a, b float64) float64 {
-	f := func(x float64) float64 { _, c := m.thermo(math.Exp(x)); return -c }
+// PlateauAfter returns the end of the transition whose specific-heat peak is
+// at τ = after: the first local minimum of C(τ) beyond it, or, when C falls
+// all the way (the last transition), the τ where it has dropped to 1% of
+// C(after).
+func (m *Measure) PlateauAfter(after, hi float64, perDecade int) float64 {
+	x, c := m.grid(after, hi, perDecade)
+	for i := 1; i+1 < len(x); i++ {
+		if c[i] <= c[i-1] && c[i] < c[i+1] {
+			return m.golden(x[i-1], x[i+1], 1)
+		}
+	}
+	_, top := m.thermo(after)
+	for i := range x {
+		if c[i] <= 0.01*top {
+			return math.Exp(x[i])
+		}
+	}
+	return hi
+}
+
+// grid samples C at perDecade points per decade of τ ∈ [lo, hi], returning
+// ln τ and C.
+func (m *Measure) grid(lo, hi float64, perDecade int) (x, c []float64) {
+	perDecade = max(perDecade, 2)
+	if !(lo > 0) || !(hi > lo) {
+		return nil, nil
+	}
+	a, b := math.Log(lo), math.Log(hi)
+	n := int(math.Ceil((b-a)/math.Ln10*float64(perDecade))) + 1
+	x = make([]float64, n)
+	c = make([]float64, n)
+	for i := range x {
+		x[i] = a + (b-a)*float64(i)/float64(n-1)
+		_, c[i] = m.thermo(math.Exp(x[i]))
+	}
+	return x, c
+}
+
+// golden minimises sign·C(e^x) over x ∈ [a, b] by golden-section search and
+// returns τ = e^x (sign −1 finds a maximum).
+func (m *Measure) golden(a, b, sign float64) float64 {
+	f := func(x float64) float64 { _, c := m.thermo(math.Exp(x)); return sign * c }
 	const r = 0.6180339887498949
 	x1, x2 := b-r*(b-a), a+r*(b-a)
 	f1, f2 := f(x1), f(x2)

@@ -50,7 +50,7 @@ func orthoSmall(z []float64, r, c int, drop float64) ([]float64, int) {
 			g[a*c+b], g[b*c+a] = s, s
 		}
 	}
-	t, cn := svqbTransform(g, c, drop)
+	t, cn, _ := svqbTransform(g, c, drop)
 	out := make([]float64, r*cn)
 	for i := 0; i < r; i++ {
 		for j := 0; j < cn; j++ {
@@ -69,8 +69,10 @@ func orthoSmall(z []float64, r, c int, drop float64) ([]float64, int) {
 // T = D^{-1/2} V Σ^{-1/2} restricted to σ > drop·σ_max (Stathopoulos & Wu,
 // "A block orthogonalization procedure with constant synchronization
 // requirements", SIAM J. Sci. Comput. 23(6), 2002). Columns with zero norm
-// are dropped first. The kept directions come largest σ first.
-func svqbTransform(g []float64, c int, drop float64) ([]float64, int) {
+// are dropped first. The kept directions come largest σ first. cond is
+// sqrt(σ_max/σ_min) over the kept directions, which bounds how much the
+// transform amplifies rounding errors.
+func svqbTransform(g []float64, c int, drop float64) (t []float64, cn int, cond float64) {
 	d := make([]float64, c)
 	for j := 0; j < c; j++ {
 		if g[j*c+j] > 0 {
@@ -85,11 +87,11 @@ func svqbTransform(g []float64, c int, drop float64) ([]float64, int) {
 	}
 	vals, vecs, err := symEig(h, c)
 	if err != nil || len(vals) == 0 {
-		return nil, 0
+		return nil, 0, 0
 	}
 	smax := vals[c-1]
 	if !(smax > 0) {
-		return nil, 0
+		return nil, 0, 0
 	}
 	var keep []int
 	for j := c - 1; j >= 0; j-- {
@@ -97,13 +99,14 @@ func svqbTransform(g []float64, c int, drop float64) ([]float64, int) {
 			keep = append(keep, j)
 		}
 	}
-	cn := len(keep)
-	t := make([]float64, c*cn)
+	cn = len(keep)
+	cond = math.Sqrt(smax / vals[keep[cn-1]])
+	t = make([]float64, c*cn)
 	for jj, j := range keep {
 		s := 1 / math.Sqrt(vals[j])
 		for a := 0; a < c; a++ {
 			t[a*cn+jj] = d[a] * vecs[a*c+j] * s
 		}
 	}
-	return t, cn
+	return t, cn, cond
 }

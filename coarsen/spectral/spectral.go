@@ -44,12 +44,17 @@ const (
 	// solver stops coarsening.
 	DefaultCoarsestSize = 2000
 	// DefaultDegree is the degree of the Chebyshev preconditioner.
-	DefaultDegree = 12
+	DefaultDegree = 32
 )
 
 // denseMax is the largest graph solved by a dense symmetric eigensolver
 // instead of LOBPCG.
 const denseMax = 400
+
+// denseLimit is the largest graph the dense solver accepts when the block
+// is too wide for LOBPCG (K + Guard above a third of the non-trivial
+// eigenpairs): an n×n matrix and O(n³) work.
+const denseLimit = 8000
 
 // coarseTol is the residual tolerance on coarse levels of the multilevel
 // solver: their eigenvectors only start the finer level, whose coarse-grid

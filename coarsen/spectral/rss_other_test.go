@@ -1,0 +1,6 @@
+//go:build !unix
+
+package spectral
+
+// maxRSS is not available here.
+func maxRSS() int64 { return 0 }
