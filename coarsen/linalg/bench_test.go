@@ -8,6 +8,8 @@ import (
 	"github.com/roma-go/roma/simulate/graph"
 	"github.com/roma-go/roma/simulate/hrg"
 	"github.com/roma-go/roma/stages/par"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // benchGraph is the largest component of a hyperbolic random graph with
@@ -57,4 +59,53 @@ func BenchmarkApplyBlock(b *testing.B) {
 			b.ReportMetric(float64(16*n*k)*reps/time.Since(start).Seconds()/1e9, "copy-GB/s")
 		})
 	}
+}
+
+// BenchmarkDense times the tall-skinny products of one LOBPCG step (n = 10⁶
+// rows, 40 columns) beside gonum's Dgemm on the same operands, called
+// whole (it parallelises MulAdd's shape itself; for AtB's 40×40 output it
+// runs serially).
+func BenchmarkDense(b *testing.B) {
+	const n, p = 1_000_000, 40
+	x, y := randBlock(n, p, 1), randBlock(n, p, 2)
+	c := randBlock(p, p, 3).Data
+	flops := float64(2 * n * p * p)
+	report := func(b *testing.B) {
+		b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	}
+	b.Run("AtB", func(b *testing.B) {
+		var r Reducer
+		out := make([]float64, p*p)
+		for i := 0; i < b.N; i++ {
+			r.AtB(out, x, y)
+		}
+		report(b)
+	})
+	b.Run("AtA", func(b *testing.B) {
+		var r Reducer
+		out := make([]float64, p*p)
+		for i := 0; i < b.N; i++ {
+			r.AtA(out, x)
+		}
+		report(b)
+	})
+	b.Run("AtB/gonum", func(b *testing.B) {
+		out := make([]float64, p*p)
+		for i := 0; i < b.N; i++ {
+			gonum.Implementation{}.Dgemm(blas.Trans, blas.NoTrans, p, p, n, 1, x.Data, p, y.Data, p, 0, out, p)
+		}
+		report(b)
+	})
+	b.Run("MulAdd", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			MulAdd(y, 0, x, c)
+		}
+		report(b)
+	})
+	b.Run("MulAdd/gonum", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			gonum.Implementation{}.Dgemm(blas.NoTrans, blas.NoTrans, n, p, p, 1, x.Data, p, c, p, 0, y.Data, p)
+		}
+		report(b)
+	})
 }

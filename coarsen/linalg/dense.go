@@ -3,6 +3,9 @@ package linalg
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+
 	"github.com/roma-go/roma/stages/par"
 )
 
@@ -11,9 +14,14 @@ import (
 // product, so it must not depend on the number of cores.
 const gramBlock = 4096
 
-// cacheRows is the row chunk the Gram kernel keeps in cache while it sweeps
-// its register tiles over the columns.
-const cacheRows = 64
+// mulRows is the row chunk of one Dgemm call in MulAdd: small enough that
+// gonum's Dgemm runs it serially (it goes parallel from four 64×64 blocks of
+// output), so that all parallelism comes from par.
+const mulRows = 64
+
+// blasImpl is gonum's pure-Go BLAS, named explicitly so that a process-wide
+// blas64.Use of another implementation cannot change the results.
+var blasImpl gonum.Implementation
 
 // Block is a dense node-major block of vectors: entry (i, c), 0 ≤ i < Rows,
 // 0 ≤ c < Cols, is Data[i*Stride+c]. A Block with Stride > Cols is a view of
@@ -50,11 +58,12 @@ func (b Block) check(what string) {
 	}
 }
 
-// Reducer computes the small products Xᵀ Y of tall blocks. It keeps the
-// per-block partial sums between calls, so repeated products of the same
-// size do not allocate. Partial sums over fixed blocks of rows are added in
-// block order: the result does not depend on the number of cores. A Reducer
-// must not be used by two goroutines at once.
+// Reducer computes the small products Xᵀ Y of tall blocks. Each fixed block
+// of rows is reduced by gonum's serial Dgemm (or Dsyrk), and the partial sums
+// are added in block order, so the result does not depend on the number of
+// cores. It keeps the partial sums between calls, so repeated products of
+// the same size do not allocate. A Reducer must not be used by two
+// goroutines at once.
 type Reducer struct {
 	parts []float64
 }
@@ -89,10 +98,13 @@ func (r *Reducer) atb(c []float64, x, y Block, sym bool) {
 	parts := r.parts[:nb*p*q]
 	par.For(n, gramBlock, func(lo, hi int) {
 		part := parts[(lo/gramBlock)*p*q : (lo/gramBlock+1)*p*q]
-		clear(part)
-		for r0 := lo; r0 < hi; r0 += cacheRows {
-			atbKernel(part, x, y, r0, min(r0+cacheRows, hi), sym)
+		xd := x.Data[lo*x.Stride:]
+		if sym {
+			clear(part)
+			blasImpl.Dsyrk(blas.Upper, blas.Trans, p, hi-lo, 1, xd, x.Stride, 0, part, q)
+			return
 		}
+		blasImpl.Dgemm(blas.Trans, blas.NoTrans, p, q, hi-lo, 1, xd, x.Stride, y.Data[lo*y.Stride:], y.Stride, 0, part, q)
 	})
 	for b := 0; b < nb; b++ {
 		part := parts[b*p*q : (b+1)*p*q]
@@ -109,75 +121,10 @@ func (r *Reducer) atb(c []float64, x, y Block, sym bool) {
 	}
 }
 
-// atbKernel adds Σ_{r∈[lo,hi)} x_rᵀ y_r to c (p×q) with 2×4 register tiles;
-// with sym it forms only the tiles that touch the upper triangle.
-func atbKernel(c []float64, x, y Block, lo, hi int, sym bool) {
-	p, q := x.Cols, y.Cols
-	xs, ys := x.Stride, y.Stride
-	xd, yd := x.Data, y.Data
-	i := 0
-	for ; i+2 <= p; i += 2 {
-		j := 0
-		if sym {
-			j = i &^ 3
-		}
-		for ; j+4 <= q; j += 4 {
-			var c00, c01, c02, c03, c10, c11, c12, c13 float64
-			for r := lo; r < hi; r++ {
-				xr := xd[r*xs+i : r*xs+i+2]
-				yr := yd[r*ys+j : r*ys+j+4]
-				a0, a1 := xr[0], xr[1]
-				b0, b1, b2, b3 := yr[0], yr[1], yr[2], yr[3]
-				c00 += a0 * b0
-				c01 += a0 * b1
-				c02 += a0 * b2
-				c03 += a0 * b3
-				c10 += a1 * b0
-				c11 += a1 * b1
-				c12 += a1 * b2
-				c13 += a1 * b3
-			}
-			c0 := c[i*q+j : i*q+j+4]
-			c1 := c[(i+1)*q+j : (i+1)*q+j+4]
-			c0[0] += c00
-			c0[1] += c01
-			c0[2] += c02
-			c0[3] += c03
-			c1[0] += c10
-			c1[1] += c11
-			c1[2] += c12
-			c1[3] += c13
-		}
-		for ; j < q; j++ {
-			var c0, c1 float64
-			for r := lo; r < hi; r++ {
-				b := yd[r*ys+j]
-				c0 += xd[r*xs+i] * b
-				c1 += xd[r*xs+i+1] * b
-			}
-			c[i*q+j] += c0
-			c[(i+1)*q+j] += c1
-		}
-	}
-	for ; i < p; i++ {
-		j := 0
-		if sym {
-			j = i
-		}
-		for ; j < q; j++ {
-			var s float64
-			for r := lo; r < hi; r++ {
-				s += xd[r*xs+i] * yd[r*ys+j]
-			}
-			c[i*q+j] += s
-		}
-	}
-}
-
-// MulAdd sets dst = beta·dst + X·C, where C is x.Cols × dst.Cols, row-major.
-// beta = 0 overwrites dst (NaNs in it do not propagate). dst must not
-// overlap x. Rows are independent, so the result does not depend on the
-// number of cores.
+// MulAdd sets dst = beta·dst + X·C, where C is x.Cols × dst.Cols, row-major,
+// by gonum's Dgemm on chunks of rows. beta = 0 overwrites dst (NaNs in it do
+// not propagate). dst must not overlap x. Rows are independent, so the
+// result does not depend on the number of cores.
 func MulAdd(dst Block, beta float64, x Block, c []float64) {
 	dst.check("destination")
 	x.check("source")
@@ -185,84 +132,30 @@ func MulAdd(dst Block, beta float64, x Block, c []float64) {
 	if dst.Rows != x.Rows || len(c) < p*q {
 		panic(fmt.Sprintf("linalg: MulAdd of a %d×%d block by %d values into %d×%d", x.Rows, p, len(c), dst.Rows, q))
 	}
-	if q == 0 {
+	if q == 0 || dst.Rows == 0 {
+		return
+	}
+	if p == 0 { // X·C = 0
+		par.For(dst.Rows, rowBlock, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				row := dst.Row(i)
+				for j := range row {
+					if beta == 0 {
+						row[j] = 0
+					} else {
+						row[j] *= beta
+					}
+				}
+			}
+		})
 		return
 	}
 	par.For(x.Rows, rowBlock, func(lo, hi int) {
-		mulKernel(dst, beta, x, c[:p*q], lo, hi)
+		for r := lo; r < hi; r += mulRows {
+			e := min(r+mulRows, hi)
+			blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, e-r, q, p, 1, x.Data[r*x.Stride:], x.Stride, c, q, beta, dst.Data[r*dst.Stride:], dst.Stride)
+		}
 	})
-}
-
-// mulKernel forms rows [lo, hi) of dst = beta·dst + X·C with 2×4 tiles.
-func mulKernel(dst Block, beta float64, x Block, c []float64, lo, hi int) {
-	p, q := x.Cols, dst.Cols
-	xs, ds := x.Stride, dst.Stride
-	xd, dd := x.Data, dst.Data
-	r := lo
-	for ; r+2 <= hi; r += 2 {
-		x0 := xd[r*xs : r*xs+p]
-		x1 := xd[(r+1)*xs : (r+1)*xs+p]
-		x1 = x1[:len(x0)]
-		d0 := dd[r*ds : r*ds+q]
-		d1 := dd[(r+1)*ds : (r+1)*ds+q]
-		d1 = d1[:len(d0)]
-		j := 0
-		for ; j+4 <= q; j += 4 {
-			var c00, c01, c02, c03, c10, c11, c12, c13 float64
-			for l := range x0 {
-				cl := c[l*q+j : l*q+j+4]
-				a0, a1 := x0[l], x1[l]
-				b0, b1, b2, b3 := cl[0], cl[1], cl[2], cl[3]
-				c00 += a0 * b0
-				c01 += a0 * b1
-				c02 += a0 * b2
-				c03 += a0 * b3
-				c10 += a1 * b0
-				c11 += a1 * b1
-				c12 += a1 * b2
-				c13 += a1 * b3
-			}
-			if beta != 0 {
-				c00 += beta * d0[j]
-				c01 += beta * d0[j+1]
-				c02 += beta * d0[j+2]
-				c03 += beta * d0[j+3]
-				c10 += beta * d1[j]
-				c11 += beta * d1[j+1]
-				c12 += beta * d1[j+2]
-				c13 += beta * d1[j+3]
-			}
-			d0[j], d0[j+1], d0[j+2], d0[j+3] = c00, c01, c02, c03
-			d1[j], d1[j+1], d1[j+2], d1[j+3] = c10, c11, c12, c13
-		}
-		for ; j < q; j++ {
-			var s0, s1 float64
-			for l := range x0 {
-				b := c[l*q+j]
-				s0 += x0[l] * b
-				s1 += x1[l] * b
-			}
-			if beta != 0 {
-				s0 += beta * d0[j]
-				s1 += beta * d1[j]
-			}
-			d0[j], d1[j] = s0, s1
-		}
-	}
-	for ; r < hi; r++ {
-		x0 := xd[r*xs : r*xs+p]
-		d0 := dd[r*ds : r*ds+q]
-		for j := range d0 {
-			var s float64
-			for l := range x0 {
-				s += x0[l] * c[l*q+j]
-			}
-			if beta != 0 {
-				s += beta * d0[j]
-			}
-			d0[j] = s
-		}
-	}
 }
 
 // ColumnDots sets dst[c] = Σ_i X_ic·Y_ic for every column c of two blocks of

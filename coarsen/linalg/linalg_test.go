@@ -275,6 +275,8 @@ func TestDenseKernels(t *testing.T) {
 		{"several reduction blocks", 3*gramBlock + 17, 9, 6, false, false, 0, 0},
 		{"column views", 1000, 6, 7, true, true, 3, 4},
 		{"left view only", 2*gramBlock + 1, 5, 12, true, false, 1, 2},
+		{"wide (gonum's parallel path)", 700, 70, 130, false, false, 0, 0},
+		{"no left columns", 50, 0, 3, false, false, 0, 0},
 	}
 	for ci, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -348,10 +350,12 @@ func TestDeterministicAcrossCores(t *testing.T) {
 	l, _ := NewLaplacian(g, nil)
 	x := randBlock(g.N, 9, 1)
 	y := randBlock(g.N, 6, 2)
+	wide := randBlock(g.N, 130, 3) // gonum runs this one's blocks in parallel itself
 	run := func() ([]float64, []float64, []float64) {
 		var r Reducer
-		c := make([]float64, 9*6)
-		r.AtB(c, x, y)
+		c := make([]float64, 9*6+130*130)
+		r.AtB(c[:9*6], x, y)
+		r.AtA(c[9*6:], wide)
 		dots := make([]float64, 9)
 		r.ColumnDots(dots, x, x)
 		lx := make([]float64, g.N*9)
@@ -365,5 +369,33 @@ func TestDeterministicAcrossCores(t *testing.T) {
 	runtime.GOMAXPROCS(prev)
 	if !slices.Equal(c1, c2) || !slices.Equal(d1, d2) || !slices.Equal(l1, l2) {
 		t.Error("results differ between GOMAXPROCS 1 and 2")
+	}
+}
+
+// TestChebyshevStep compares the fused step with ApplyBlock followed by the
+// vector updates, which must agree bit for bit.
+func TestChebyshevStep(t *testing.T) {
+	g := randomGraph(t, 5000, 12000, true, 6)
+	l, _ := NewLaplacian(g, nil)
+	const k = 11
+	n := g.N
+	d, r, z := randBlock(n, k, 1).Data, randBlock(n, k, 2).Data, randBlock(n, k, 3).Data
+	const c1, c2 = 0.7, -1.3
+	ad := make([]float64, n*k)
+	l.ApplyBlock(ad, d, k)
+	wantR, wantNext, wantZ := slices.Clone(r), make([]float64, n*k), slices.Clone(z)
+	for i := range ad {
+		wantR[i] -= ad[i]
+		wantNext[i] = c1*d[i] + c2*wantR[i]
+		wantZ[i] += wantNext[i]
+	}
+	next := make([]float64, n*k)
+	l.ResetCounters()
+	l.ChebyshevStep(next, d, r, z, k, c1, c2)
+	if !slices.Equal(r, wantR) || !slices.Equal(next, wantNext) || !slices.Equal(z, wantZ) {
+		t.Error("fused Chebyshev step differs from ApplyBlock and updates")
+	}
+	if l.Products() != k || l.Passes() != 1 {
+		t.Errorf("counted %d products in %d passes, want %d in 1", l.Products(), l.Passes(), k)
 	}
 }

@@ -62,6 +62,7 @@ type lobpcg struct {
 	iters      int
 }
 
+// newLOBPCG allocates the solver's eight n×m blocks.
 func newLOBPCG(op *linalg.Laplacian, null *nullSpace, m, degree int) *lobpcg {
 	n := op.N()
 	s := &lobpcg{op: op, null: null, n: n, m: m, degree: degree,
@@ -401,7 +402,7 @@ func (s *lobpcg) precondition(nw int) {
 	r := s.w[:n*nw]  // residual of the Chebyshev iteration, in place
 	x := s.t1[:n*nw] // iterate
 	d := s.t2[:n*nw] // direction
-	ad := s.aw[:n*nw]
+	next := s.aw[:n*nw]
 	par.For(n*nw, par.Block, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			d[i] = r[i] / theta
@@ -409,16 +410,9 @@ func (s *lobpcg) precondition(nw int) {
 		}
 	})
 	for step := 1; step < s.degree; step++ {
-		s.op.ApplyBlock(ad, d, nw)
 		rn := 1 / (2*sigma - rho)
-		c1, c2 := rn*rho, 2*rn/delta
-		par.For(n*nw, par.Block, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				r[i] -= ad[i]
-				d[i] = c1*d[i] + c2*r[i]
-				x[i] += d[i]
-			}
-		})
+		s.op.ChebyshevStep(next, d, r, x, nw, rn*rho, 2*rn/delta)
+		d, next = next, d
 		rho = rn
 	}
 	s.w, s.t1 = s.t1, s.w

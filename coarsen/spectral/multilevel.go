@@ -15,8 +15,6 @@ import (
 // worth a level.
 const minShrink = 0.9
 
-var scoreMode, sweeps = 0, 20
-
 // driver runs the solve on each level of the multilevel scheme.
 type driver struct {
 	opt    Options
@@ -146,39 +144,6 @@ func Match(g *graph.Graph, loops []float64) (assign []int32, nc int) {
 	score := func(u int, e int64) float64 {
 		v := a.Col[e]
 		return a.Val[e] * (1/deg[u] + 1/deg[v])
-	}
-	if scoreMode == 1 {
-		op, _ := linalg.NewLaplacian(g, loops)
-		const R = 8
-		rng := rand.New(rand.NewPCG(1, 2))
-		x := make([]float64, n*R)
-		y := make([]float64, n*R)
-		for i := range x {
-			x[i] = rng.Float64() - 0.5
-		}
-		for s := 0; s < sweeps; s++ {
-			op.ApplyBlock(y, x, R)
-			for i := range x {
-				x[i] -= 0.5 * y[i]
-			}
-		}
-		sd := op.SqrtDegrees()
-		for i := 0; i < n; i++ {
-			for r := 0; r < R; r++ {
-				if sd[i] > 0 {
-					x[i*R+r] /= sd[i]
-				}
-			}
-		}
-		score = func(u int, e int64) float64 {
-			v := int(a.Col[e])
-			s := 0.0
-			for r := 0; r < R; r++ {
-				d := x[u*R+r] - x[v*R+r]
-				s += d * d
-			}
-			return 1 / (math.Sqrt(s) + 1e-300)
-		}
 	}
 	assign = make([]int32, n)
 	for i := range assign {

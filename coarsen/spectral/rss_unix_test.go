@@ -18,3 +18,12 @@ func maxRSS() int64 {
 	}
 	return ru.Maxrss * 1024 // KiB elsewhere
 }
+
+// cpuSeconds returns the process's user plus system CPU time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+}

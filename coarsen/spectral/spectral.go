@@ -22,6 +22,11 @@
 //     its entry of largest magnitude (first such node on ties) positive,
 //     then multiplied by a sign drawn from a PCG stream seeded by
 //     Options.Seed. The reference multiplies by unseeded random signs.
+//   - Within a cluster of (nearly) equal eigenvalues only the eigenspace is
+//     determined: any orthonormal basis of it is as valid, and which one is
+//     returned depends on the solver's path (the seed, Multilevel). An
+//     eigenvector is accurate to about its residual over the distance from
+//     its eigenvalue to the rest of the spectrum.
 package spectral
 
 import (
@@ -143,6 +148,7 @@ type NotConvergedError struct {
 	Iterations       int
 }
 
+// Error says that the solve stopped short of the tolerance, and by how much.
 func (e *NotConvergedError) Error() string {
 	return fmt.Sprintf("spectral: not converged: largest residual %.3g > tolerance %.3g after %d iterations on the finest level (raise MaxIter or Tol; the result holds the best approximations)", e.MaxResidual, e.Tol, e.Iterations)
 }

@@ -97,7 +97,8 @@ func denseEigen(t testing.TB, g *graph.Graph) ([]float64, *mat.Dense) {
 
 // subspaceDistance returns ‖(I − V₁V₁ᵀ)V₂‖_F for two n×k node-major
 // orthonormal blocks: the root sum of squared sines of the principal angles
-// between their spans, at least ‖P₁ − P₂‖₂/√2... and zero only if equal.
+// between their spans, which bounds ‖V₁V₁ᵀ − V₂V₂ᵀ‖₂ (the sine of the
+// largest angle) from above.
 func subspaceDistance(v1, v2 []float64, n, k int) float64 {
 	c := make([]float64, k*k) // V₁ᵀV₂
 	for i := 0; i < n; i++ {
