@@ -36,6 +36,7 @@ type localSolver struct {
 
 	loc   []int32 // global id → ball index, −1 outside
 	key   []float64
+	lnDeg []float64 // ln d_v, shared by all solvers of one operator
 	nodes []int32
 	pq    costHeap
 	seen  []int32
@@ -85,8 +86,8 @@ func (h *costHeap) Pop() any {
 	return it
 }
 
-func newLocalSolver(op *operator, cap, mmax int, tol float64) *localSolver {
-	s := &localSolver{op: op, cap: cap, mmax: mmax, tol: tol, hub: float64(4 * cap)}
+func newLocalSolver(op *operator, lnDeg []float64, cap, mmax int, tol float64) *localSolver {
+	s := &localSolver{op: op, lnDeg: lnDeg, cap: cap, mmax: mmax, tol: tol, hub: float64(4 * cap)}
 	s.loc = make([]int32, op.n)
 	s.key = make([]float64, op.n)
 	for i := range s.loc {
@@ -123,7 +124,10 @@ func (s *localSolver) grow(i int32) {
 			if s.loc[x] >= 0 {
 				continue
 			}
-			c := it.cost + math.Log(op.deg[v]/op.w[k])
+			c := it.cost + s.lnDeg[v]
+			if op.w[k] != 1 {
+				c -= math.Log(op.w[k])
+			}
 			if c < s.key[x] {
 				if math.IsInf(s.key[x], 1) {
 					s.seen = append(s.seen, x)
@@ -216,7 +220,10 @@ func (s *localSolver) column(i int32, tau float64) (nodes []int32, u []float64, 
 	clear(s.q[:b])
 	s.q[0] = 1
 	s.alpha, s.bet = s.alpha[:0], s.bet[:0]
-	check := 12
+	// Checks cost O(k²) each, so the next one is placed where the error,
+	// extrapolated log-linearly from the last two, reaches tol (Lanczos
+	// errors for e^{−τA} decay at least that fast once they start to fall).
+	check, prevK, prevErr := 16, 0, 0.0
 	for k := 0; k < m; k++ {
 		qk := s.q[k*b : (k+1)*b]
 		w := s.q[(k+1)*b : (k+2)*b]
@@ -237,7 +244,6 @@ func (s *localSolver) column(i int32, tau float64) (nodes []int32, u []float64, 
 		s.bet = append(s.bet, nb)
 		exhausted := nb <= 1e-13*(math.Abs(a)+1)
 		if exhausted || k+1 == m || k+1 == check {
-			check += max(8, check/2)
 			s.expT(tau, k+1)
 			lerr = nb * math.Abs(s.y[k])
 			if exhausted || k+1 == m || lerr <= s.tol {
@@ -247,6 +253,14 @@ func (s *localSolver) column(i int32, tau float64) (nodes []int32, u []float64, 
 				}
 				break
 			}
+			step := max(4, (k+1)/4)
+			if prevK > 0 && lerr < prevErr && lerr > 0 {
+				rate := (math.Log(prevErr) - math.Log(lerr)) / float64(k+1-prevK)
+				need := (math.Log(lerr) - math.Log(s.tol)) / rate
+				step = max(4, min(k+1, int(math.Ceil(need))+2))
+			}
+			prevK, prevErr = k+1, lerr
+			check = k + 1 + step
 		}
 		for x := range w {
 			w[x] /= nb
@@ -306,7 +320,11 @@ func localBlocks(op *operator, tau float64, ball, mmax int, tol float64) ([]int3
 	uf := newUnionFind(n)
 	const blk = 512
 	stats := make([]localStats, (n+blk-1)/blk)
-	pool := sync.Pool{New: func() any { return newLocalSolver(op, ball, mmax, tol) }}
+	lnDeg := make([]float64, n)
+	for i, d := range op.deg {
+		lnDeg[i] = math.Log(d)
+	}
+	pool := sync.Pool{New: func() any { return newLocalSolver(op, lnDeg, ball, mmax, tol) }}
 	par.For(n, blk, func(lo, hi int) {
 		s := pool.Get().(*localSolver)
 		defer pool.Put(s)

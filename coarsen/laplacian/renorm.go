@@ -61,7 +61,7 @@ const (
 	DefaultProbes     = 24
 	DefaultSteps      = 100
 	DefaultLocalSteps = 300
-	DefaultTol        = 1e-9
+	DefaultTol        = 1e-7
 	DefaultPerDecade  = 25
 )
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/roma-go/roma/coarsen/hierarchy"
 	"github.com/roma-go/roma/simulate/graph"
 )
 
@@ -181,7 +182,11 @@ func TestLocalMatchesDense(t *testing.T) {
 		l1 := sp.Values[1]
 		kt := sp.function(func(l float64) float64 { return math.Exp(-c.tau * (l - l1)) }, 1)
 		agree, total := 0, 0
-		s := newLocalSolver(op, c.ball, DefaultLocalSteps, DefaultTol)
+		lnDeg := make([]float64, op.n)
+		for i, d := range op.deg {
+			lnDeg[i] = math.Log(d)
+		}
+		s := newLocalSolver(op, lnDeg, c.ball, DefaultLocalSteps, DefaultTol)
 		for i := 0; i < g.N; i++ {
 			nodes, u, _, _ := s.column(int32(i), c.tau)
 			at := map[int32]float64{}
@@ -310,4 +315,30 @@ func TestSameResultAnyCores(t *testing.T) {
 		t.Fatalf("results differ between 1 and 2 cores: τ %v vs %v, %d vs %d blocks", i1.Tau, i2.Tau, i1.Blocks, i2.Blocks)
 	}
 	t.Logf("N = %d: τ* = %.4g, %d blocks, identical on 1 and %d cores", g.N, i1.Tau, i1.Blocks, max(2, prev))
+}
+
+// TestHierarchyPlanted builds the hierarchy of the planted graph with τ on
+// the plateau after each level's first specific-heat peak: level 1 must be
+// the 8 small groups and level 2 the 2 big groups; a third level of 2
+// supernodes cannot merge (for two nodes ρ_01 < ρ_00 = ρ_11 at every τ), and
+// the error says so naming the level.
+func TestHierarchyPlanted(t *testing.T) {
+	g, small, big := planted(t, 2, 4, 32, 0.6, 4, 2, 1)
+	for _, method := range []string{MethodDense, MethodLocal} {
+		levels, infos, err := Hierarchy(g, 3, Options{Peak: PlateauFirst, Method: method, Ball: 160})
+		if err == nil || !strings.Contains(err.Error(), "level 3 of 3 (2 nodes)") {
+			t.Errorf("%s: error %v, want one naming level 3", method, err)
+		}
+		if len(levels) != 2 {
+			t.Fatalf("%s: %d levels before the error, want 2", method, len(levels))
+		}
+		for k, want := range [][]int32{small, big} {
+			got := hierarchy.Compose(levels[:k+1])
+			ari := AdjustedRand(got, want)
+			t.Logf("%s level %d: τ = %.3g, %d → %d nodes, adjusted Rand %.4f vs planted", method, k+1, infos[k].Tau, infos[k].Nodes, levels[k].Coarse.N, ari)
+			if ari != 1 {
+				t.Errorf("%s level %d: adjusted Rand %.4f vs the planted groups, want 1", method, k+1, ari)
+			}
+		}
+	}
 }
