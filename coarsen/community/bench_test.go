@@ -2,12 +2,9 @@ package community
 
 import (
 	"fmt"
-	"math"
+	"github.com/roma-go/roma/stages/benchmem"
 	"math/rand/v2"
 	"runtime"
-	"runtime/metrics"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -15,44 +12,6 @@ import (
 	"github.com/roma-go/roma/simulate/graph"
 	gcomm "gonum.org/v1/gonum/graph/community"
 )
-
-// peakHeap runs f and returns the largest heap seen while it ran (live
-// objects plus unswept garbage, sampled every millisecond).
-func peakHeap(f func()) uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(s); return s[0].Value.Uint64() }
-	peak := read()
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				peak = max(peak, read())
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	return max(peak, read())
-}
-
-// cpuSeconds returns the process's user plus system CPU time: on a shared
-// machine it tells the work done from the time waited for a core.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
 
 // benchGraph is the largest component of a hyperbolic graph (α = 0.75,
 // mean degree ≈ 3), the KM graphs' family.
@@ -78,13 +37,13 @@ func BenchmarkLouvain(b *testing.B) {
 			var levels []hierarchy.Level
 			var peak uint64
 			b.ResetTimer()
-			cpu0 := cpuSeconds()
+			cpu0 := benchmem.CPUSeconds()
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				levels = nil
 				runtime.GC()
 				b.StartTimer()
-				peak = max(peak, peakHeap(func() {
+				peak = max(peak, benchmem.PeakHeap(func() {
 					var err error
 					if levels, err = Louvain(g, Options{Seed: uint64(i)}); err != nil {
 						b.Fatal(err)
@@ -92,7 +51,7 @@ func BenchmarkLouvain(b *testing.B) {
 				}))
 			}
 			b.StopTimer()
-			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+			b.ReportMetric((benchmem.CPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 			b.ReportMetric(float64(g.N), "nodes")
 			b.ReportMetric(float64(g.NumEdges()), "edges")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")

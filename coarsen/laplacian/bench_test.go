@@ -2,41 +2,11 @@ package laplacian
 
 import (
 	"fmt"
+	"github.com/roma-go/roma/stages/benchmem"
 	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
 )
-
-// peakHeap runs f and returns the largest heap (live objects plus unswept
-// garbage) seen while it ran, sampled every millisecond.
-func peakHeap(f func()) uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(s); return s[0].Value.Uint64() }
-	peak := read()
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	var sampled uint64
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				sampled = max(sampled, read())
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	return max(peak, sampled, read())
-}
 
 // BenchmarkRenormalizeHRG times one LRG step by the local method on the
 // largest component of a hyperbolic random graph (α = 0.75, mean degree
@@ -79,7 +49,7 @@ func BenchmarkRenormalizeHRG(b *testing.B) {
 				var peak uint64
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					peak = max(peak, peakHeap(func() {
+					peak = max(peak, benchmem.PeakHeap(func() {
 						if _, info, err = Renormalize(g, opt); err != nil {
 							b.Fatal(err)
 						}

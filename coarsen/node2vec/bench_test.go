@@ -2,55 +2,14 @@ package node2vec
 
 import (
 	"fmt"
-	"math"
+	"github.com/roma-go/roma/stages/benchmem"
 	"runtime"
-	"runtime/metrics"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/roma-go/roma/simulate/graph"
 	"math/rand/v2"
 )
-
-// peakHeap runs f and returns the largest heap seen while it ran (live
-// objects plus unswept garbage, sampled every millisecond).
-func peakHeap(f func()) uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(s); return s[0].Value.Uint64() }
-	peak := read()
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				peak = max(peak, read())
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	return max(peak, read())
-}
-
-// cpuSeconds returns the process's user plus system CPU time: on a shared
-// machine it tells the work done from the time waited for a core.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
 
 // BenchmarkEmbed trains one epoch at dimension 32 with the reference's
 // other settings on the largest component (about 100k nodes) of a
@@ -83,19 +42,19 @@ func BenchmarkEmbed(b *testing.B) {
 func embedEpoch(b *testing.B, g *graph.Graph, opt Options) {
 	var peak uint64
 	b.ReportAllocs()
-	cpu0 := cpuSeconds()
+	cpu0 := benchmem.CPUSeconds()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		runtime.GC()
 		b.StartTimer()
-		peak = max(peak, peakHeap(func() {
+		peak = max(peak, benchmem.PeakHeap(func() {
 			if _, err := Embed(g, opt); err != nil {
 				b.Fatal(err)
 			}
 		}))
 	}
 	b.StopTimer()
-	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+	b.ReportMetric((benchmem.CPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 	sec := b.Elapsed().Seconds() / float64(b.N)
 	walks := float64(g.N * opt.WalksPerNode * opt.Epochs)
 	perWalk := float64((opt.WalkLength + 2 - opt.Context) * (opt.Context - 1))

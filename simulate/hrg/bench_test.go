@@ -2,43 +2,12 @@ package hrg
 
 import (
 	"fmt"
+	"github.com/roma-go/roma/stages/benchmem"
 	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/roma-go/roma/simulate/graph"
 )
-
-// peakHeap runs f and returns the largest heap seen while it ran (live
-// objects plus garbage not yet swept, sampled every millisecond).
-func peakHeap(f func()) uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(s); return s[0].Value.Uint64() }
-	peak := read()
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	var sampled uint64
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				sampled = max(sampled, read())
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	return max(peak, sampled, read())
-}
 
 // generate times Generate(p) b.N times, starting each from a collected heap,
 // and reports nodes/s, the edge count and the peak heap.
@@ -51,7 +20,7 @@ func generate(b *testing.B, p Params) *graph.Graph {
 		g = nil
 		runtime.GC()
 		b.StartTimer()
-		peak = max(peak, peakHeap(func() {
+		peak = max(peak, benchmem.PeakHeap(func() {
 			var err error
 			if g, err = Generate(p); err != nil {
 				b.Fatal(err)
