@@ -2,48 +2,13 @@ package spectral
 
 import (
 	"fmt"
+	"github.com/roma-go/roma/stages/benchmem"
 	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/roma-go/roma/coarsen/linalg"
 )
-
-// heapPeak runs f while sampling the live heap every 5 ms and returns the
-// largest value seen.
-func heapPeak(f func()) uint64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 {
-		metrics.Read(sample)
-		return sample[0].Value.Uint64()
-	}
-	var peak uint64
-	var mu sync.Mutex
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				v := read()
-				mu.Lock()
-				peak = max(peak, v)
-				mu.Unlock()
-			}
-		}
-	}()
-	f()
-	close(stop)
-	<-done
-	return max(peak, read())
-}
 
 // BenchmarkPE computes the K = 32 Laplacian positional encoding of the
 // largest component of hyperbolic random graphs (α = 0.75, mean degree ≈ 3)
@@ -74,7 +39,7 @@ func BenchmarkPE(b *testing.B) {
 			cpu0 := cpuSeconds()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				peak = max(peak, heapPeak(func() {
+				peak = max(peak, benchmem.PeakHeap(func() {
 					var err error
 					if r, err = Smallest(g, opt); err != nil {
 						b.Fatal(err)
