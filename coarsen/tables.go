@@ -16,17 +16,16 @@ func loadGraph(r *stages.Run, dir string) (*graph.Graph, error) {
 			return nil, err
 		}
 	}
-	t, err := stages.ReadTable(nodes)
+	n, rad, phi, err := graph.ReadNodes(nodes)
 	if err != nil {
 		return nil, err
 	}
-	n := t.Rows
-	t.Release()
 	g, err := graph.ReadEdges(edges, n)
 	if err != nil {
 		return nil, err
 	}
-	return g, graph.ReadCoordinates(nodes, g)
+	g.R, g.Phi = rad, phi
+	return g, nil
 }
 
 // writeLevels writes levels.parquet (level, node, supernode: node is an id

@@ -88,24 +88,21 @@ func checkWeights(p *stages.Problems, path string, w []float64) {
 	}
 }
 
-// ReadCoordinates sets g.R and g.Phi from the r and phi columns of a nodes
-// table (rows in node order), when the table has them.
-func ReadCoordinates(path string, g *Graph) error {
+// ReadNodes reads a nodes table (rows in node order): the node count, and
+// the r and phi columns when the table has them (nil otherwise).
+func ReadNodes(path string) (n int, r, phi []float64, err error) {
 	t, err := stages.ReadTable(path)
 	if err != nil {
-		return err
+		return 0, nil, nil, err
 	}
 	defer t.Release()
-	if t.Rows != g.N {
-		return fmt.Errorf("%s: %d rows for a graph of %d nodes", path, t.Rows, g.N)
-	}
 	if !t.Has("r") || !t.Has("phi") {
-		return nil
+		return t.Rows, nil, nil, nil
 	}
 	var p stages.Problems
-	r, err := t.Float64("r")
+	r, err = t.Float64("r")
 	p.Add(err)
-	phi, err := t.Float64("phi")
+	phi, err = t.Float64("phi")
 	p.Add(err)
 	for i := range r {
 		if math.IsNaN(r[i]) || math.IsNaN(phi[i]) || math.IsInf(r[i], 0) || math.IsInf(phi[i], 0) {
@@ -114,8 +111,7 @@ func ReadCoordinates(path string, g *Graph) error {
 		}
 	}
 	if err := p.Err(); err != nil {
-		return err
+		return 0, nil, nil, err
 	}
-	g.R, g.Phi = r, phi
-	return nil
+	return t.Rows, r, phi, nil
 }
