@@ -1,52 +1,15 @@
 package geometric
 
 import (
+	"github.com/roma-go/roma/stages/benchmem"
 	"runtime"
-	"runtime/metrics"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/roma-go/roma/coarsen/hierarchy"
 	"github.com/roma-go/roma/simulate/graph"
 	"github.com/roma-go/roma/simulate/hrg"
 )
-
-// heapPeak runs f and returns the heap (live and unswept objects) before it
-// and the largest seen while it ran, sampled every half millisecond, in
-// bytes.
-func heapPeak(f func()) (before, peak uint64) {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
-	before = read()
-	peak = before
-	var (
-		mu sync.Mutex
-		wg sync.WaitGroup
-	)
-	stop := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tk := time.NewTicker(500 * time.Microsecond)
-		defer tk.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tk.C:
-				v := read()
-				mu.Lock()
-				peak = max(peak, v)
-				mu.Unlock()
-			}
-		}
-	}()
-	f()
-	close(stop)
-	wg.Wait()
-	return before, max(peak, read())
-}
 
 // benchGraph is the 1M-node graph of the benchmarks: α = 0.75 and the
 // reference's v = 3 (mean degree ≈ 17), the KM graphs' parameters.
@@ -86,7 +49,8 @@ func BenchmarkRenormalize(b *testing.B) {
 				runtime.GC()
 				b.StartTimer()
 				var err error
-				before, p := heapPeak(func() { err = c.run() })
+				before := benchmem.Heap()
+				p := benchmem.PeakHeap(func() { err = c.run() })
 				peak, extra = max(peak, p), max(extra, p-before)
 				if err != nil {
 					b.Fatal(err)

@@ -2,6 +2,7 @@ package spectral
 
 import (
 	"fmt"
+	"github.com/roma-go/roma/stages"
 	"github.com/roma-go/roma/stages/benchmem"
 	"runtime"
 	"testing"
@@ -36,7 +37,7 @@ func BenchmarkPE(b *testing.B) {
 			var r *Result
 			var peak uint64
 			runtime.GC()
-			cpu0 := cpuSeconds()
+			cpu0 := benchmem.CPUSeconds()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				peak = max(peak, benchmem.PeakHeap(func() {
@@ -47,7 +48,7 @@ func BenchmarkPE(b *testing.B) {
 				}))
 			}
 			b.StopTimer()
-			cpu := (cpuSeconds() - cpu0) / float64(b.N)
+			cpu := (benchmem.CPUSeconds() - cpu0) / float64(b.N)
 			sec := b.Elapsed().Seconds() / float64(b.N)
 			l, err := linalg.NewLaplacian(g, nil)
 			if err != nil {
@@ -74,7 +75,7 @@ func BenchmarkPE(b *testing.B) {
 			b.ReportMetric(maxOf(r.Residuals), "max-residual")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 			b.ReportMetric(float64(peak)/float64((g.N+g.NumEdges())*opt.K), "heap-B/((N+E)K)")
-			if rss := maxRSS(); rss > 0 {
+			if rss := stages.PeakRSS(); rss > 0 {
 				b.ReportMetric(float64(rss)/(1<<20), "maxrss-MB")
 			}
 			b.ReportMetric(bp*1e3, "block-product-ms")

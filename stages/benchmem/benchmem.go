@@ -14,8 +14,7 @@ import (
 // PeakHeap runs f and returns the largest heap (live objects plus unswept
 // garbage) seen while it ran, sampled every millisecond.
 func PeakHeap(f func()) uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(s); return s[0].Value.Uint64() }
+	read := Heap
 	peak := read()
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -37,6 +36,13 @@ func PeakHeap(f func()) uint64 {
 	close(done)
 	wg.Wait()
 	return max(peak, read())
+}
+
+// Heap returns the bytes of heap objects now, live and unswept.
+func Heap() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // CPUSeconds returns the process's user plus system CPU time.
