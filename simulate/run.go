@@ -199,9 +199,9 @@ func runBurgers(r *stages.Run, c *Config, b *built) error {
 	}
 	wall := time.Since(start).Seconds()
 	n, t := b.g.N, res.Steps
+	col := make([]float32, n)
 	for k := 0; k < t && c.Noise.EtaVar > 0; k++ {
 		// Noise is drawn per sample so it matches Kuramoto's stream layout.
-		col := make([]float32, n)
 		for i := range col {
 			col[i] = res.Data[i*t+k]
 		}
