@@ -5,7 +5,9 @@ CONFIG ?= pipeline.yaml
 BIN    ?= bin
 # Extra flags for a stage, e.g. make simulate ARGS="--kuramoto.k 3"
 ARGS   ?=
-STAGES := simulate coarsen
+STAGES := simulate coarsen train
+# The train stage uses OpenBLAS through cgo when libopenblas is installed.
+TAGS   ?= $(shell ldconfig -p 2>/dev/null | grep -q libopenblas && echo openblas)
 
 .PHONY: all build test bench $(STAGES) clean FORCE
 
@@ -15,7 +17,7 @@ build: $(addprefix $(BIN)/,$(STAGES))
 
 $(BIN)/%: FORCE
 	@mkdir -p $(BIN)
-	$(GO) build -trimpath -o $@ ./$*
+	$(GO) build -trimpath -tags '$(TAGS)' -o $@ ./$*
 
 simulate: $(BIN)/simulate
 	$(BIN)/simulate --config $(CONFIG) $(ARGS)
@@ -23,15 +25,18 @@ simulate: $(BIN)/simulate
 coarsen: $(BIN)/coarsen
 	$(BIN)/coarsen --config $(CONFIG) $(ARGS)
 
+train: $(BIN)/train
+	$(BIN)/train --config $(CONFIG) $(ARGS)
+
 test:
-	$(GO) vet ./...
-	$(GO) test -timeout 30m ./...
+	$(GO) vet -tags '$(TAGS)' ./...
+	$(GO) test -tags '$(TAGS)' -timeout 30m ./...
 
 # Benchmarks print each figure beside its reference measured in the same run.
 BENCH     ?= .
 BENCHTIME ?= 1x
 bench:
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -timeout 60m ./...
+	$(GO) test -tags '$(TAGS)' -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -timeout 60m ./...
 
 clean:
 	rm -rf $(BIN)

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,6 +38,10 @@ type Run struct {
 	Ctx        context.Context
 	Log        io.Writer
 }
+
+// ErrNothingWritten, returned by a stage's Run, ends the stage successfully
+// without touching its output folder (a dry run).
+var ErrNothingWritten = errors.New("nothing written")
 
 // ExitError carries a specific process exit code.
 type ExitError struct {
@@ -106,6 +111,10 @@ func Main(s Stage) {
 func Execute(ctx context.Context, s Stage, args []string, stdout, stderr io.Writer) error {
 	fs := pflag.NewFlagSet(s.Name, pflag.ContinueOnError)
 	fs.SetOutput(stderr)
+	// --dry-run and --dry_run name the same key.
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		return pflag.NormalizedName(strings.ReplaceAll(name, "-", "_"))
+	})
 	configPath := fs.String("config", "pipeline.yaml", "pipeline configuration file")
 	outDir := fs.String("out", "", "output folder (default <run.root>/<run.name>/"+s.Name+")")
 	scratchRun := DefaultRun()
@@ -156,6 +165,9 @@ func execute(ctx context.Context, s Stage, run *RunConfig, configPath, dir strin
 	r.Manifest.Config = map[string]any{"run": toMap(run), s.Name: toMap(s.Config)}
 	if err := s.Run(r); err != nil {
 		out.Abort()
+		if errors.Is(err, ErrNothingWritten) {
+			return nil
+		}
 		return err
 	}
 	if err := ctx.Err(); err != nil {

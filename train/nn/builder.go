@@ -170,3 +170,19 @@ func (b *Builder) Frozen(name string, shape []int, values []float64) *G.Node {
 
 // sqrt2OverPi appears in the tanh approximation of GELU.
 var sqrt2OverPi = math.Sqrt(2 / math.Pi)
+
+// ZeroGrads clears the gradients bound to the parameters' nodes. Gorgonia's
+// tape machine adds each run's gradient to them (its solvers zero them after
+// every update), so a caller running the machine must clear them first.
+func ZeroGrads(ps []*Param) error {
+	for _, p := range ps {
+		g, err := p.Node.Grad()
+		if err != nil {
+			return fmt.Errorf("gradient of %s: %w", p.Name, err)
+		}
+		if t, ok := g.(tensor.Tensor); ok {
+			t.Zero()
+		}
+	}
+	return nil
+}
