@@ -37,6 +37,8 @@ type Options struct {
 	// Stop, when it delivers, makes the run checkpoint and return
 	// ErrStopped (SIGUSR1 in the stage).
 	Stop <-chan struct{}
+	// OnStep, when set, is called after every optimisation step (progress).
+	OnStep func(step int)
 }
 
 // ErrStopped is returned after a checkpoint was written because the run was
@@ -144,6 +146,9 @@ func (tr *Trainer[T]) Run(ctx context.Context) error {
 		}
 		tr.Step++
 		tr.elapsed = base + time.Since(start).Seconds()
+		if tr.opt.OnStep != nil {
+			tr.opt.OnStep(tr.Step)
+		}
 		if tr.Step%tr.opt.LogFreq == 0 || tr.Step == tr.opt.Steps {
 			if err := tr.evaluate(); err != nil {
 				return err
