@@ -7,36 +7,36 @@ import (
 
 // Config is the `train` section of pipeline.yaml.
 type Config struct {
-	Input           string       `yaml:"input" help:"folder holding the simulate outputs (default <run.root>/<run.name>/simulate)"`
-	Models          []string     `yaml:"models" help:"models to train, in order: don, don_mp, nomad_mp"`
-	Steps           int          `yaml:"steps" help:"optimisation steps per model"`
-	LogFreq         int          `yaml:"log_freq" help:"held-out evaluation every this many steps"`
-	CheckpointEvery int          `yaml:"checkpoint_every" help:"write a checkpoint every this many steps (reference: 10·log_freq)"`
-	KeepCheckpoints int          `yaml:"keep_checkpoints" help:"checkpoints kept per model (at least 2, so a corrupt one has a fallback)"`
-	BatchSize       int          `yaml:"batch_size" help:"nodes per GraphSAINT subgraph (exact)"`
-	WalkLen         int          `yaml:"walk_len" help:"GraphSAINT random-walk length"`
-	BatchFreq       int          `yaml:"batch_freq" help:"draw a new training subgraph every this many steps"`
-	TestTimes       int          `yaml:"test_times" help:"evaluation times on the held-out subgraph"`
-	LeakRoots       bool         `yaml:"leak_roots" help:"reference quirk Q3: draw training walk roots over all nodes, test nodes included"`
-	Kappa           int          `yaml:"kappa" help:"look-back window κ (samples)"`
-	EtaVar          float64      `yaml:"eta_var" help:"log-normal multiplicative noise variance on training batches"`
-	Dtype           string       `yaml:"dtype" help:"float32 or float64"`
-	MemoryGiB       float64      `yaml:"memory_gib" help:"memory the run may use; 0 = what the machine reports available"`
-	DryRun          bool         `yaml:"dry_run" help:"print each model's parameter count and memory estimate, then exit"`
-	MatchParams     int          `yaml:"match_params" help:"choose each model's width so it has about this many parameters (0: use model.width)"`
-	Optim           OptimConfig  `yaml:"optim"`
-	Model           model.Config `yaml:"model"`
+	Input           string       `yaml:"input" json:"input" help:"folder holding the simulate outputs (default <run.root>/<run.name>/simulate)"`
+	Models          []string     `yaml:"models" json:"models" help:"models to train, in order: don, don_mp, nomad_mp"`
+	Steps           int          `yaml:"steps" json:"steps" help:"optimisation steps per model"`
+	LogFreq         int          `yaml:"log_freq" json:"log_freq" help:"held-out evaluation every this many steps"`
+	CheckpointEvery int          `yaml:"checkpoint_every" json:"checkpoint_every" help:"write a checkpoint every this many steps (reference: 10·log_freq)"`
+	KeepCheckpoints int          `yaml:"keep_checkpoints" json:"keep_checkpoints" help:"checkpoints kept per model (at least 2, so a corrupt one has a fallback)"`
+	BatchSize       int          `yaml:"batch_size" json:"batch_size" help:"nodes per GraphSAINT subgraph (exact)"`
+	WalkLen         int          `yaml:"walk_len" json:"walk_len" help:"GraphSAINT random-walk length"`
+	BatchFreq       int          `yaml:"batch_freq" json:"batch_freq" help:"draw a new training subgraph every this many steps"`
+	TestTimes       int          `yaml:"test_times" json:"test_times" help:"evaluation times on the held-out subgraph"`
+	LeakRoots       bool         `yaml:"leak_roots" json:"leak_roots" help:"reference quirk Q3: draw training walk roots over all nodes, test nodes included"`
+	Kappa           int          `yaml:"kappa" json:"kappa" help:"look-back window κ (samples)"`
+	EtaVar          float64      `yaml:"eta_var" json:"eta_var" help:"log-normal multiplicative noise variance on training batches"`
+	Dtype           string       `yaml:"dtype" json:"dtype" help:"float32 or float64"`
+	MemoryGiB       float64      `yaml:"memory_gib" json:"memory_gib" help:"memory the run may use; 0 = what the machine reports available"`
+	DryRun          bool         `yaml:"dry_run" json:"dry_run" help:"print each model's parameter count and memory estimate, then exit"`
+	MatchParams     int          `yaml:"match_params" json:"match_params" help:"choose each model's width so it has about this many parameters (0: use model.width)"`
+	Optim           OptimConfig  `yaml:"optim" json:"optim"`
+	Model           model.Config `yaml:"model" json:"model"`
 }
 
 // OptimConfig holds AdamW and the learning-rate schedule (spec §3.1, §3.4).
 type OptimConfig struct {
-	LR          float64 `yaml:"lr" help:"peak learning rate"`
-	Warmup      int     `yaml:"warmup" help:"warm-up (and final tail) steps; 0 = min(10000, steps/2) as the reference"`
-	B1          float64 `yaml:"b1" help:"AdamW β1"`
-	B2          float64 `yaml:"b2" help:"AdamW β2"`
-	Eps         float64 `yaml:"eps" help:"AdamW ε"`
-	WeightDecay float64 `yaml:"weight_decay" help:"decoupled weight decay, applied to every parameter"`
-	MaxNorm     float64 `yaml:"max_norm" help:"element-wise gradient clip (optax.clip); 0 = off"`
+	LR          float64 `yaml:"lr" json:"lr" help:"peak learning rate"`
+	Warmup      int     `yaml:"warmup" json:"warmup" help:"warm-up (and final tail) steps; 0 = min(10000, steps/2) as the reference"`
+	B1          float64 `yaml:"b1" json:"b1" help:"AdamW β1"`
+	B2          float64 `yaml:"b2" json:"b2" help:"AdamW β2"`
+	Eps         float64 `yaml:"eps" json:"eps" help:"AdamW ε"`
+	WeightDecay float64 `yaml:"weight_decay" json:"weight_decay" help:"decoupled weight decay, applied to every parameter"`
+	MaxNorm     float64 `yaml:"max_norm" json:"max_norm" help:"element-wise gradient clip (optax.clip); 0 = off"`
 }
 
 // DefaultConfig is the built-in train configuration: the three SN baselines

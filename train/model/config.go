@@ -34,21 +34,22 @@ const (
 // Config holds the architecture's sizes (spec §2.1, §3.1). The reference's
 // names are given where ours differ.
 type Config struct {
-	Width      int     `yaml:"width" help:"W (dec_width): transformer width; Res nets are 2W wide"`
-	Depth      int     `yaml:"depth" help:"transformer blocks (dec_depth); Res nets have depth+1 hidden layers"`
-	Heads      int     `yaml:"heads" help:"attention heads (must divide width)"`
-	PBasis     int     `yaml:"p_basis" help:"DeepONet basis size p (0: width)"`
-	XDim       int     `yaml:"x_dim" help:"latent dimension of u"`
-	NumFunc    int     `yaml:"num_func" help:"random functions of the GRF input lift"`
-	GRFLayout  string  `yaml:"grf_layout" help:"per_node (node r's window in row r) or ref (reference reshape, quirk Q1)"`
-	CoordDim   int     `yaml:"coord_dim" help:"Fourier features of (t, x) (even)"`
-	TVar       float64 `yaml:"t_var" help:"standard deviation of the Fourier frequencies for t"`
-	XVar       float64 `yaml:"x_var" help:"standard deviation of the Fourier frequencies for x"`
-	EncWidth   int     `yaml:"enc_width" help:"message-passing encoder width (-MP models)"`
-	EdgeConv   string  `yaml:"edge_conv" help:"edge message: mlp, linear or none (the reference's edge_conv 1, Q8)"`
-	Agg        string  `yaml:"agg" help:"aggregation: multi (sum, mean, var, max), sum, mean or max"`
-	TrainSkips bool    `yaml:"train_skips" help:"train the skip Linears (the reference freezes them, Q2)"`
-	Readout    string  `yaml:"readout" help:"direct (ŷ = ‖u‖₂, the reference) or residual (ŷ = y(t) + mean(u))"`
+	Width      int     `yaml:"width" json:"width" help:"W (dec_width): transformer width; Res nets are 2W wide"`
+	Depth      int     `yaml:"depth" json:"depth" help:"transformer blocks (dec_depth); Res nets have depth+1 hidden layers"`
+	Heads      int     `yaml:"heads" json:"heads" help:"attention heads (must divide width)"`
+	PBasis     int     `yaml:"p_basis" json:"p_basis" help:"DeepONet basis size p (0: width)"`
+	XDim       int     `yaml:"x_dim" json:"x_dim" help:"latent dimension of u"`
+	NumFunc    int     `yaml:"num_func" json:"num_func" help:"random functions of the GRF input lift"`
+	GRFLayout  string  `yaml:"grf_layout" json:"grf_layout" help:"per_node (node r's window in row r) or ref (reference reshape, quirk Q1)"`
+	GRFFixed   bool    `yaml:"grf_fixed" json:"grf_fixed" help:"use one fixed set of random functions for training and evaluation (the reference draws new ones every training step)"`
+	CoordDim   int     `yaml:"coord_dim" json:"coord_dim" help:"Fourier features of (t, x) (even)"`
+	TVar       float64 `yaml:"t_var" json:"t_var" help:"standard deviation of the Fourier frequencies for t"`
+	XVar       float64 `yaml:"x_var" json:"x_var" help:"standard deviation of the Fourier frequencies for x"`
+	EncWidth   int     `yaml:"enc_width" json:"enc_width" help:"message-passing encoder width (-MP models)"`
+	EdgeConv   string  `yaml:"edge_conv" json:"edge_conv" help:"edge message: mlp, linear or none (the reference's edge_conv 1, Q8)"`
+	Agg        string  `yaml:"agg" json:"agg" help:"aggregation: multi (sum, mean, var, max), sum, mean or max"`
+	TrainSkips bool    `yaml:"train_skips" json:"train_skips" help:"train the skip Linears (the reference freezes them, Q2)"`
+	Readout    string  `yaml:"readout" json:"readout" help:"direct (ŷ = ‖u‖₂, the reference) or residual (ŷ = y(t) + mean(u))"`
 }
 
 // DefaultConfig is a laptop-sized model of a few hundred thousand parameters.

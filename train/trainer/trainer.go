@@ -71,6 +71,7 @@ type Trainer[T Float] struct {
 	space   *grf.Space
 	feats   *fourier.Features
 	layout  grf.Layout
+	fixed   *grf.Funcs
 	feed    feeds[T]
 	Step    int
 	Metrics []Metric
@@ -187,7 +188,10 @@ func (tr *Trainer[T]) trainStep() error {
 	if err != nil {
 		return err
 	}
-	funcs := tr.space.Sample(stepRNG(tr.opt.Seed, tr.Step))
+	funcs := tr.evalFuncs()
+	if !tr.M.Config.GRFFixed {
+		funcs = tr.space.Sample(stepRNG(tr.opt.Seed, tr.Step))
+	}
 	if err := tr.feed.set(tr.M, batch, 0, funcs, tr.feats, tr.layout); err != nil {
 		return err
 	}
@@ -235,11 +239,20 @@ func scalar(v G.Value) float64 {
 // PRNGKey(0) at evaluation does.
 const evalSeed = 0x7e57
 
+// evalFuncs are the fixed evaluation functions (and, with grf_fixed, the
+// training ones too).
+func (tr *Trainer[T]) evalFuncs() *grf.Funcs {
+	if tr.fixed == nil {
+		tr.fixed = tr.space.Sample(rand.New(rand.NewPCG(tr.opt.Seed, evalSeed)))
+	}
+	return tr.fixed
+}
+
 // evaluate measures the model and persistence on the test subgraph at every
 // test time, without noise, and appends a Metric.
 func (tr *Trainer[T]) evaluate() error {
 	batch := tr.smp.Test()
-	funcs := tr.space.Sample(rand.New(rand.NewPCG(tr.opt.Seed, evalSeed)))
+	funcs := tr.evalFuncs()
 	var model, persist float64
 	for c := range batch.Times {
 		if err := tr.feed.set(tr.M, batch, c, funcs, tr.feats, tr.layout); err != nil {
