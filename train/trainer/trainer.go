@@ -73,6 +73,11 @@ type Trainer[T Float] struct {
 	layout  grf.Layout
 	fixed   *grf.Funcs
 	feed    feeds[T]
+	// eval is a forward-only copy of the model whose parameters share the
+	// trained tensors, so evaluation runs no backward pass.
+	eval     *model.Model
+	evalVM   G.VM
+	evalFeed feeds[T]
 	Step    int
 	Metrics []Metric
 	elapsed float64
@@ -101,6 +106,9 @@ func New[T Float](m *model.Model, smp *sampler.Sampler, opt Options) (*Trainer[T
 	if err := tr.compile(); err != nil {
 		return nil, err
 	}
+	if err := tr.compileEval(); err != nil {
+		return nil, err
+	}
 	sizes := make([]int, len(tr.params))
 	for i, p := range tr.params {
 		sizes[i] = p.Size()
@@ -125,8 +133,29 @@ func (tr *Trainer[T]) compile() error {
 	return nil
 }
 
-// Close releases the compiled machine.
-func (tr *Trainer[T]) Close() { tr.vm.Close() }
+// compileEval builds the forward-only evaluation graph on the same
+// parameter values.
+func (tr *Trainer[T]) compileEval() error {
+	m := tr.M
+	e, err := model.Build(m.Kind, m.Config, m.Dims, m.B.Dtype, 0, true)
+	if err != nil {
+		return err
+	}
+	for i, p := range e.B.Params {
+		if err := G.Let(p.Node, m.B.Params[i].Node.Value()); err != nil {
+			return fmt.Errorf("sharing %s with the evaluation graph: %w", p.Name, err)
+		}
+	}
+	tr.eval, tr.evalFeed = e, newFeeds[T](e)
+	tr.evalVM = G.NewTapeMachine(e.B.G)
+	return nil
+}
+
+// Close releases the compiled machines.
+func (tr *Trainer[T]) Close() {
+	tr.vm.Close()
+	tr.evalVM.Close()
+}
 
 // Run trains from the current step to opt.Steps, evaluating, logging and
 // checkpointing on the way. On ctx cancellation or Stop it writes a
@@ -255,15 +284,15 @@ func (tr *Trainer[T]) evaluate() error {
 	funcs := tr.evalFuncs()
 	var model, persist float64
 	for c := range batch.Times {
-		if err := tr.feed.set(tr.M, batch, c, funcs, tr.feats, tr.layout); err != nil {
+		if err := tr.evalFeed.set(tr.eval, batch, c, funcs, tr.feats, tr.layout); err != nil {
 			return err
 		}
-		loss, err := tr.forward()
-		if err != nil {
-			return err
+		tr.evalVM.Reset()
+		if err := tr.evalVM.RunAll(); err != nil {
+			return fmt.Errorf("%s evaluation at step %d: %w", tr.M.Kind, tr.Step, err)
 		}
-		model += loss
-		persist += tr.feed.persistence()
+		model += scalar(tr.eval.Loss.Value())
+		persist += tr.evalFeed.persistence()
 	}
 	nt := float64(len(batch.Times))
 	m := Metric{Step: tr.Step, LR: tr.opt.Schedule.LR(tr.Step - 1), TestSMSPE: model / nt, Persistence: persist / nt,

@@ -207,3 +207,33 @@ func TestOverfitsTinyData(t *testing.T) {
 		t.Errorf("tiny model did not overfit one batch: sMSPE %.3g → %.3g", first, loss)
 	}
 }
+
+// The forward-only evaluation graph shares the trained weights: after some
+// training it gives exactly the training graph's loss on the same inputs.
+func TestEvalGraphSharesWeights(t *testing.T) {
+	for _, kind := range model.Names {
+		tr := newToy(t, kind, toyOptions(t.TempDir(), 6))
+		if err := tr.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		batch := tr.smp.Test()
+		funcs := tr.evalFuncs()
+		if err := tr.feed.set(tr.M, batch, 1, funcs, tr.feats, tr.layout); err != nil {
+			t.Fatal(err)
+		}
+		want, err := tr.forward()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.evalFeed.set(tr.eval, batch, 1, funcs, tr.feats, tr.layout); err != nil {
+			t.Fatal(err)
+		}
+		tr.evalVM.Reset()
+		if err := tr.evalVM.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		if got := scalar(tr.eval.Loss.Value()); got != want {
+			t.Errorf("%s: evaluation graph loss %g, training graph %g", kind, got, want)
+		}
+	}
+}
