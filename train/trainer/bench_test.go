@@ -90,4 +90,3 @@ func benchStep(b *testing.B, kind string, params int, gflops float64) {
 	b.Logf("%s (%s BLAS): W %d, %d params, %.2f steps/s, %.0f samples/s, peak heap %.0f MiB; 1024³ matmul %.1f GFLOP/s",
 		kind, backend.Name(), c.Width, tr.M.B.Count(), 1/sec, 128/sec, float64(heap)/(1<<20), gflops)
 }
-

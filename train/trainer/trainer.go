@@ -61,26 +61,26 @@ type Float interface{ ~float32 | ~float64 }
 
 // Trainer holds one model, its compiled graph, optimiser and data feeds.
 type Trainer[T Float] struct {
-	M       *model.Model
-	opt     Options
-	vm      G.VM
-	params  []*nn.Param
-	values  [][]T
-	adam    *optim.AdamW[T]
-	smp     *sampler.Sampler
-	space   *grf.Space
-	feats   *fourier.Features
-	layout  grf.Layout
-	fixed   *grf.Funcs
-	feed    feeds[T]
+	M      *model.Model
+	opt    Options
+	vm     G.VM
+	params []*nn.Param
+	values [][]T
+	adam   *optim.AdamW[T]
+	smp    *sampler.Sampler
+	space  *grf.Space
+	feats  *fourier.Features
+	layout grf.Layout
+	fixed  *grf.Funcs
+	feed   feeds[T]
 	// eval is a forward-only copy of the model whose parameters share the
 	// trained tensors, so evaluation runs no backward pass.
 	eval     *model.Model
 	evalVM   G.VM
 	evalFeed feeds[T]
-	Step    int
-	Metrics []Metric
-	elapsed float64
+	Step     int
+	Metrics  []Metric
+	elapsed  float64
 	// running training loss and zeroed-gradient counts since the last evaluation
 	sumLoss float64
 	nLoss   int
