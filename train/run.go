@@ -31,6 +31,7 @@ type result struct {
 	params  int
 	metrics []trainer.Metric
 	steps   int
+	batch   int // nodes per step
 	seconds float64
 }
 
@@ -122,7 +123,11 @@ func fit[T trainer.Float](r *stages.Run, m *model.Model, smp *sampler.Sampler, o
 	if resumed {
 		r.Logf("%s: resumed from the checkpoint at step %d", p.kind, tr.Step)
 	}
-	if err := tr.Run(r.Ctx); err != nil {
+	prog := r.Progress(p.kind+" steps", int64(opt.Steps-tr.Step))
+	tr.OnStep(func(int) { prog.Add(1) })
+	err = tr.Run(r.Ctx)
+	prog.Finish()
+	if err != nil {
 		return result{}, err
 	}
 	ck, err := tr.Snapshot()
@@ -133,7 +138,7 @@ func fit[T trainer.Float](r *stages.Run, m *model.Model, smp *sampler.Sampler, o
 		return result{}, err
 	}
 	last := tr.Metrics[len(tr.Metrics)-1]
-	return result{kind: p.kind, cfg: p.cfg, params: p.params, metrics: tr.Metrics, steps: tr.Step, seconds: last.Seconds}, nil
+	return result{kind: p.kind, cfg: p.cfg, params: p.params, metrics: tr.Metrics, steps: tr.Step, batch: p.dims.N, seconds: last.Seconds}, nil
 }
 
 // trainerOptions resolves the loop's settings and the checkpoint identity.

@@ -67,6 +67,7 @@ func writeModels(r *stages.Run, results []result) error {
 		sps := float64(res.steps) / math.Max(res.seconds, 1e-9)
 		stepsPerS = append(stepsPerS, sps)
 		r.Manifest.Throughput[res.kind+"_steps_per_s"] = sps
+		r.Manifest.Throughput[res.kind+"_samples_per_s"] = sps * float64(res.batch)
 		r.Logf("%s: %d parameters, test sMSPE %.4g (best %.4g), persistence %.4g, %.1f steps/s", res.kind, res.params, last.TestSMSPE, b, last.Persistence, sps)
 	}
 	cols := []stages.Column{{Name: "model", Data: name}, {Name: "params", Data: params}, {Name: "width", Data: width},
