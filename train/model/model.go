@@ -113,7 +113,7 @@ func (m *Model) readout(u *G.Node) *G.Node {
 	}
 	// ‖u‖₂; the tiny floor keeps the gradient finite at u = 0, where the
 	// reference's gradient is NaN (and then zeroed, Q4).
-	sq := G.Must(G.Add(G.Must(G.Sum(G.Must(G.Square(u)), 1)), b.Const(1e-12)))
+	sq := G.Must(G.Add(G.Must(G.Sum(G.Must(G.Square(u)), 1)), b.Const(normFloor)))
 	return G.Must(G.Reshape(G.Must(G.Sqrt(sq)), tensor.Shape{n, 1}))
 }
 
@@ -125,3 +125,8 @@ func SMSPE(b *nn.Builder, pred, y *G.Node) *G.Node {
 	r := G.Must(G.HadamardDiv(diff, den))
 	return G.Must(G.Mean(G.Must(G.Square(r))))
 }
+
+// normFloor keeps ‖u‖₂'s gradient finite at u = 0 while leaving it a unit
+// vector for any ‖u‖ ≫ 1e-15 (a larger floor creates a dead zone where the
+// gradient vanishes and training can collapse onto ŷ ≈ 0).
+const normFloor = 1e-30

@@ -295,6 +295,7 @@ func (tr *Trainer[T]) evaluate() error {
 			return fmt.Errorf("%s evaluation at step %d: %w", tr.M.Kind, tr.Step, err)
 		}
 		model += scalar(tr.eval.Loss.Value())
+
 		persist += tr.evalFeed.persistence()
 	}
 	nt := float64(len(batch.Times))
