@@ -22,7 +22,8 @@ type plan struct {
 
 // planModels resolves every model's width, counts its parameters and
 // estimates its memory from a graph built without values, then refuses a
-// model that will not fit before anything is allocated.
+// model that will not fit before anything is allocated. The estimate sizes
+// the edge tensors for the worst case, the most edges any batch can have.
 func planModels(r *stages.Run, c *Config, data *dataset) ([]plan, error) {
 	dims := model.Dims{N: c.BatchSize, Kappa: c.Kappa, Edges: edgeCapacity(data.g, c.BatchSize)}
 	dataBytes := int64(len(data.series.Values))*4 + int64(data.g.NumEdges())*16

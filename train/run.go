@@ -95,7 +95,9 @@ func trainModel(r *stages.Run, c *Config, data *dataset, p plan, stop <-chan str
 	if err != nil {
 		return result{}, fmt.Errorf("train: %w", err)
 	}
-	m, err := model.Build(p.kind, p.cfg, p.dims, dtypeOf(c), r.Config.Seed, false)
+	dims := p.dims // p.dims.Edges is the worst case; start small and grow
+	dims.Edges = min(dims.Edges, trainer.InitialEdges(len(smp.Test().Src)))
+	m, err := model.Build(p.kind, p.cfg, dims, dtypeOf(c), r.Config.Seed, false)
 	if err != nil {
 		return result{}, err
 	}

@@ -21,6 +21,7 @@ type trainerState struct {
 	SumLoss float64
 	NLoss   int
 	Zeroed  int
+	Edges   int // edge capacity of the compiled graphs
 }
 
 // Snapshot captures everything a resumed run needs.
@@ -37,7 +38,7 @@ func (tr *Trainer[T]) Snapshot() (*checkpoint.Checkpoint, error) {
 	if ck.Blobs[blobMetrics], err = json.Marshal(tr.Metrics); err != nil {
 		return nil, err
 	}
-	st := trainerState{Seed: tr.opt.Seed, Elapsed: tr.elapsed, SumLoss: tr.sumLoss, NLoss: tr.nLoss, Zeroed: tr.zeroed}
+	st := trainerState{Seed: tr.opt.Seed, Elapsed: tr.elapsed, SumLoss: tr.sumLoss, NLoss: tr.nLoss, Zeroed: tr.zeroed, Edges: tr.M.Dims.Edges}
 	if ck.Blobs[blobTrainer], err = json.Marshal(st); err != nil {
 		return nil, err
 	}
@@ -81,6 +82,18 @@ func (tr *Trainer[T]) Resume() (bool, error) {
 
 // restore copies a checkpoint's state into the trainer.
 func (tr *Trainer[T]) restore(ck *checkpoint.Checkpoint) error {
+	var st trainerState
+	if err := json.Unmarshal(ck.Blobs[blobTrainer], &st); err != nil {
+		return fmt.Errorf("trainer state: %w", err)
+	}
+	if st.Seed != tr.opt.Seed {
+		return fmt.Errorf("checkpoint was written with seed %d, this run has %d", st.Seed, tr.opt.Seed)
+	}
+	if tr.M.Edges != nil && st.Edges != tr.M.Dims.Edges {
+		if err := tr.rebuild(st.Edges); err != nil { // the capacity the run had grown to
+			return err
+		}
+	}
 	if len(ck.Weights) != len(tr.params) || len(ck.OptM) != len(tr.params) || len(ck.OptV) != len(tr.params) {
 		return fmt.Errorf("checkpoint holds %d tensors, the model has %d", len(ck.Weights), len(tr.params))
 	}
@@ -100,13 +113,6 @@ func (tr *Trainer[T]) restore(ck *checkpoint.Checkpoint) error {
 	}
 	if err := tr.smp.Restore(ck.Blobs[blobSampler]); err != nil {
 		return err
-	}
-	var st trainerState
-	if err := json.Unmarshal(ck.Blobs[blobTrainer], &st); err != nil {
-		return fmt.Errorf("trainer state: %w", err)
-	}
-	if st.Seed != tr.opt.Seed {
-		return fmt.Errorf("checkpoint was written with seed %d, this run has %d", st.Seed, tr.opt.Seed)
 	}
 	tr.Metrics = nil
 	if err := json.Unmarshal(ck.Blobs[blobMetrics], &tr.Metrics); err != nil {

@@ -141,10 +141,8 @@ func (tr *Trainer[T]) compileEval() error {
 	if err != nil {
 		return err
 	}
-	for i, p := range e.B.Params {
-		if err := G.Let(p.Node, m.B.Params[i].Node.Value()); err != nil {
-			return fmt.Errorf("sharing %s with the evaluation graph: %w", p.Name, err)
-		}
+	if err := share(e, m); err != nil {
+		return fmt.Errorf("evaluation graph: %w", err)
 	}
 	tr.eval, tr.evalFeed = e, newFeeds[T](e)
 	tr.evalVM = G.NewTapeMachine(e.B.G)
@@ -220,6 +218,9 @@ func (tr *Trainer[T]) trainStep() error {
 	if err != nil {
 		return err
 	}
+	if err := tr.fitEdges(len(batch.Src)); err != nil {
+		return err
+	}
 	funcs := tr.evalFuncs()
 	if !tr.M.Config.GRFFixed {
 		funcs = tr.space.Sample(stepRNG(tr.opt.Seed, tr.Step))
@@ -284,6 +285,9 @@ func (tr *Trainer[T]) evalFuncs() *grf.Funcs {
 // test time, without noise, and appends a Metric.
 func (tr *Trainer[T]) evaluate() error {
 	batch := tr.smp.Test()
+	if err := tr.fitEdges(len(batch.Src)); err != nil {
+		return err
+	}
 	funcs := tr.evalFuncs()
 	var model, persist float64
 	for c := range batch.Times {

@@ -57,7 +57,7 @@ func newToy(t testing.TB, kind string, opt Options) *Trainer[float32] {
 	}
 	c := model.DefaultConfig()
 	c.Width, c.Depth, c.Heads, c.NumFunc, c.CoordDim, c.EncWidth = 16, 1, 2, 4, 8, 8
-	m, err := model.Build(kind, c, model.Dims{N: 16, Kappa: 6, Edges: 16 * 16}, tensor.Float32, opt.Seed, false)
+	m, err := model.Build(kind, c, model.Dims{N: 16, Kappa: 6, Edges: 8}, tensor.Float32, opt.Seed, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,9 @@ func newToy(t testing.TB, kind string, opt Options) *Trainer[float32] {
 }
 
 // A run stopped at step 5 (checkpoint, then a new process resumes) ends
-// with bit-identical weights and metrics to a run never interrupted.
+// with bit-identical weights and metrics to a run never interrupted. The
+// models start with room for 8 edges, so the -MP graphs grow on the first
+// batch and the resumed run must restore the grown capacity.
 func TestResumeMatchesUninterrupted(t *testing.T) {
 	for _, kind := range []string{model.DON, model.DONMP} {
 		ref := newToy(t, kind, toyOptions(t.TempDir(), 12))
@@ -102,6 +104,9 @@ func TestResumeMatchesUninterrupted(t *testing.T) {
 			t.Fatal(err)
 		}
 		compareWeights(t, kind, ref, second)
+		if kind == model.DONMP && (second.M.Dims.Edges <= 8 || second.M.Dims.Edges != ref.M.Dims.Edges) {
+			t.Errorf("edge capacity: resumed %d, uninterrupted %d; want equal and grown past 8", second.M.Dims.Edges, ref.M.Dims.Edges)
+		}
 		if len(ref.Metrics) != len(second.Metrics) {
 			t.Fatalf("%s: %d metrics rows vs %d", kind, len(ref.Metrics), len(second.Metrics))
 		}
