@@ -21,6 +21,7 @@ type Config struct {
 	Kappa           int          `yaml:"kappa" json:"kappa" help:"look-back window κ (samples)"`
 	EtaVar          float64      `yaml:"eta_var" json:"eta_var" help:"log-normal multiplicative noise variance on training batches"`
 	Dtype           string       `yaml:"dtype" json:"dtype" help:"float32 or float64"`
+	BLASThreads     int          `yaml:"blas_threads" json:"blas_threads" help:"OpenBLAS threads; results are bit-reproducible for a fixed count (1 by default), more threads are faster on large models"`
 	MemoryGiB       float64      `yaml:"memory_gib" json:"memory_gib" help:"memory the run may use; 0 = what the machine reports available"`
 	DryRun          bool         `yaml:"dry_run" json:"dry_run" help:"print each model's parameter count and memory estimate, then exit"`
 	MatchParams     int          `yaml:"match_params" json:"match_params" help:"choose each model's width so it has about this many parameters (0: use model.width)"`
@@ -46,7 +47,7 @@ func DefaultConfig() Config {
 		Models: []string{model.DON, model.DONMP, model.NOMADMP},
 		Steps:  1000, LogFreq: 50, CheckpointEvery: 250, KeepCheckpoints: 2,
 		BatchSize: 128, WalkLen: 16, BatchFreq: 2, TestTimes: 20,
-		Kappa: 16, EtaVar: 4e-4, Dtype: "float32",
+		Kappa: 16, EtaVar: 4e-4, Dtype: "float32", BLASThreads: 1,
 		Optim: OptimConfig{LR: 1e-3, Warmup: 100, B1: 0.9, B2: 0.999, Eps: 1e-7, WeightDecay: 5e-3, MaxNorm: 1},
 		Model: model.DefaultConfig(),
 	}
@@ -72,7 +73,7 @@ func (c *Config) Validate() error {
 		key string
 		v   int
 	}{{"steps", c.Steps}, {"log_freq", c.LogFreq}, {"checkpoint_every", c.CheckpointEvery}, {"batch_size", c.BatchSize},
-		{"walk_len", c.WalkLen}, {"batch_freq", c.BatchFreq}, {"test_times", c.TestTimes}, {"kappa", c.Kappa}} {
+		{"walk_len", c.WalkLen}, {"batch_freq", c.BatchFreq}, {"test_times", c.TestTimes}, {"kappa", c.Kappa}, {"blas_threads", c.BLASThreads}} {
 		if kv.v < 1 {
 			p.Addf("train.%s = %d must be at least 1", kv.key, kv.v)
 		}

@@ -4,10 +4,7 @@
 // reference's schedule, held-out evaluation and resumable checkpoints.
 package main
 
-import (
-	"github.com/roma-go/roma/stages"
-	_ "github.com/roma-go/roma/train/backend"
-)
+import "github.com/roma-go/roma/stages"
 
 func main() {
 	cfg := DefaultConfig()

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -173,5 +174,28 @@ func TestInterruptCheckpointsAndRequeues(t *testing.T) {
 	rerun, err := execute(t, in, out, "--models", "don")
 	if err != nil || !strings.Contains(rerun, "resumed from the checkpoint at step 0") {
 		t.Errorf("rerun: %v\n%s", err, rerun)
+	}
+}
+
+// Same seed, same trained weights and metrics on 1 or 2 cores.
+func TestSameResultWhateverTheCores(t *testing.T) {
+	in := writeInput(t, 60, 60, nil)
+	var runs [2][]float64
+	for i, procs := range []int{1, 2} {
+		prev := runtime.GOMAXPROCS(procs)
+		out := t.TempDir()
+		_, err := execute(t, in, out, "--models", "don_mp")
+		runtime.GOMAXPROCS(prev)
+		must(t, err)
+		tb, err := stages.ReadTable(filepath.Join(out, "metrics.parquet"))
+		must(t, err)
+		runs[i], err = tb.Float64("test_smspe")
+		tb.Release()
+		must(t, err)
+	}
+	for i := range runs[0] {
+		if runs[0][i] != runs[1][i] {
+			t.Errorf("evaluation %d: test sMSPE %.17g on 1 core, %.17g on 2", i, runs[0][i], runs[1][i])
+		}
 	}
 }

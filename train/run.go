@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/roma-go/roma/stages"
+	"github.com/roma-go/roma/train/backend"
 	"github.com/roma-go/roma/train/model"
 	"github.com/roma-go/roma/train/optim"
 	"github.com/roma-go/roma/train/sampler"
@@ -41,6 +42,9 @@ func run(r *stages.Run, c *Config) error {
 	if dir == "" {
 		dir = r.StageDir("simulate")
 	}
+	backend.SetThreads(c.BLASThreads)
+	r.Logf("BLAS: %s, %d thread(s)", backend.Name(), c.BLASThreads)
+	r.Manifest.Notes["blas"] = backend.Name()
 	data, err := loadData(r, dir)
 	if err != nil {
 		return err

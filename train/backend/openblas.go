@@ -3,6 +3,7 @@
 package backend
 
 // #cgo LDFLAGS: -lopenblas
+// void openblas_set_num_threads(int);
 import "C"
 
 import (
@@ -16,4 +17,5 @@ func init() {
 	tensor.Use(impl)
 	G.Use(impl)
 	name = "openblas"
+	setThreads = func(n int) { C.openblas_set_num_threads(C.int(n)) }
 }
