@@ -36,7 +36,7 @@ const (
 type Config struct {
 	Width      int     `yaml:"width" json:"width" help:"W (dec_width): transformer width; Res nets are 2W wide"`
 	Depth      int     `yaml:"depth" json:"depth" help:"transformer blocks (dec_depth); Res nets have depth+1 hidden layers"`
-	Heads      int     `yaml:"heads" json:"heads" help:"attention heads (must divide width)"`
+	Heads      int     `yaml:"heads" json:"heads" help:"attention heads; head size ⌊width/heads⌋ as eqx"`
 	PBasis     int     `yaml:"p_basis" json:"p_basis" help:"DeepONet basis size p (0: width)"`
 	XDim       int     `yaml:"x_dim" json:"x_dim" help:"latent dimension of u"`
 	NumFunc    int     `yaml:"num_func" json:"num_func" help:"random functions of the GRF input lift"`
@@ -72,8 +72,8 @@ func (c Config) Check(section string) error {
 	if c.Width < 1 || c.Depth < 1 || c.Heads < 1 || c.XDim < 1 || c.NumFunc < 1 || c.EncWidth < 1 || c.PBasis < 0 {
 		p.Addf("%s: width, depth, heads, x_dim, num_func and enc_width must be at least 1, p_basis at least 0", section)
 	}
-	if c.Heads >= 1 && c.Width%c.Heads != 0 {
-		p.Addf("%s.heads = %d does not divide width = %d", section, c.Heads, c.Width)
+	if c.Heads > c.Width {
+		p.Addf("%s.heads = %d exceeds width = %d", section, c.Heads, c.Width)
 	}
 	if c.CoordDim < 2 || c.CoordDim%2 != 0 {
 		p.Addf("%s.coord_dim = %d must be even and at least 2", section, c.CoordDim)

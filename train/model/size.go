@@ -31,9 +31,10 @@ func (m *Model) MemoryEstimate() int64 {
 	return size * (4*params + frozen + 3*acts)
 }
 
-// MatchWidth finds the width (a multiple of heads) whose parameter count is
-// closest to target, by bisection on shape-only builds: the count grows
-// monotonically with the width.
+// MatchWidth finds the width whose parameter count is closest to target,
+// by bisection on shape-only builds: the count grows monotonically with the
+// width. Widths start at the head count (eqx's head size ⌊W/heads⌋ allows
+// any width, as the reference's matched widths 1326 and 1292 need).
 func MatchWidth(kind string, c Config, d Dims, target int) (int, error) {
 	count := func(w int) (int, error) {
 		c.Width = w
@@ -43,24 +44,23 @@ func MatchWidth(kind string, c Config, d Dims, target int) (int, error) {
 		}
 		return m.B.Count(), nil
 	}
-	h := c.Heads
-	lo, hi := 1, 1 // in units of heads
+	lo, hi := c.Heads, c.Heads
 	for {
-		n, err := count(hi * h)
+		n, err := count(hi)
 		if err != nil {
 			return 0, err
 		}
 		if n >= target {
 			break
 		}
-		if hi > 1<<20 {
+		if hi > 1<<24 {
 			return 0, fmt.Errorf("%s: no width reaches %d parameters", kind, target)
 		}
 		lo, hi = hi, 2*hi
 	}
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
-		n, err := count(mid * h)
+		n, err := count(mid)
 		if err != nil {
 			return 0, err
 		}
@@ -70,10 +70,10 @@ func MatchWidth(kind string, c Config, d Dims, target int) (int, error) {
 			lo = mid
 		}
 	}
-	nlo, _ := count(lo * h)
-	nhi, _ := count(hi * h)
+	nlo, _ := count(lo)
+	nhi, _ := count(hi)
 	if target-nlo < nhi-target {
-		return lo * h, nil
+		return lo, nil
 	}
-	return hi * h, nil
+	return hi, nil
 }

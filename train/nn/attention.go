@@ -34,10 +34,13 @@ func PaddingMask(valid []bool) []float64 {
 }
 
 // MultiHeadAttention is eqx.nn.MultiheadAttention(Heads, Width) used as
-// self-attention: q, k, v and output projections Width×Width without biases
-// (orthogonal init, spec §2.10), head dimension Width/Heads, logits scaled by
-// 1/√(Width/Heads), an additive mask, and a softmax over keys. Head i uses
-// projected columns [i·d, (i+1)·d), as eqx's reshape(n, heads, d) does.
+// self-attention: head dimension d = ⌊Width/Heads⌋ (eqx's default qk_size and
+// vo_size), q, k and v projections Width → Heads·d and an output projection
+// Heads·d → Width, all without biases (orthogonal init, spec §2.10), logits
+// scaled by 1/√d, an additive mask, and a softmax over keys. Head i uses
+// projected columns [i·d, (i+1)·d), as eqx's reshape(n, heads, d) does. When
+// Heads divides Width every projection is Width×Width; the reference's
+// parameter-matched baselines (e.g. W 1326 with 8 heads) rely on the floor.
 type MultiHeadAttention struct {
 	Q, K, V, O   *Linear
 	Heads, Width int
@@ -49,17 +52,18 @@ type MultiHeadAttention struct {
 	b       *Builder
 }
 
-// NewMultiHeadAttention builds the four projections. It panics unless heads
-// divides width, like eqx, which would fail on the reshape.
+// NewMultiHeadAttention builds the four projections. It panics unless
+// 0 < heads ≤ width.
 func (b *Builder) NewMultiHeadAttention(name string, width, heads int) *MultiHeadAttention {
-	if heads <= 0 || width%heads != 0 {
-		panic(fmt.Sprintf("%s: width %d is not a multiple of %d heads", name, width, heads))
+	if heads <= 0 || heads > width {
+		panic(fmt.Sprintf("%s: %d heads for width %d", name, heads, width))
 	}
+	inner := heads * (width / heads)
 	return &MultiHeadAttention{Heads: heads, Width: width, b: b,
-		Q: b.NewLinear(name+".q", width, width, false),
-		K: b.NewLinear(name+".k", width, width, false),
-		V: b.NewLinear(name+".v", width, width, false),
-		O: b.NewLinear(name+".o", width, width, false)}
+		Q: b.NewLinear(name+".q", width, inner, false),
+		K: b.NewLinear(name+".k", width, inner, false),
+		V: b.NewLinear(name+".v", width, inner, false),
+		O: b.NewLinear(name+".o", inner, width, false)}
 }
 
 // Apply maps x (n, Width) to (n, Width). mask is an additive (n, n) node
@@ -91,18 +95,18 @@ func inGraph(g *G.ExprGraph, c *G.Node) *G.Node {
 	return G.NewConstant(c.Value(), G.In(g), G.WithName(c.Name()))
 }
 
-// splitHeads turns (n, W) into (h, n, d).
+// splitHeads turns (n, h·d) into (h, n, d).
 func (m *MultiHeadAttention) splitHeads(x *G.Node) *G.Node {
 	n := x.Shape()[0]
 	x = G.Must(G.Reshape(x, tensor.Shape{n, m.Heads, m.Width / m.Heads}))
 	return G.Must(G.Transpose(x, 1, 0, 2))
 }
 
-// mergeHeads turns (h, n, d) back into (n, W).
+// mergeHeads turns (h, n, d) back into (n, h·d).
 func (m *MultiHeadAttention) mergeHeads(x *G.Node) *G.Node {
 	n := x.Shape()[1]
 	x = G.Must(G.Transpose(x, 1, 0, 2))
-	return G.Must(G.Reshape(x, tensor.Shape{n, m.Width}))
+	return G.Must(G.Reshape(x, tensor.Shape{n, m.Heads * (m.Width / m.Heads)}))
 }
 
 // softmaxRows is the softmax of every row of a matrix, composed as

@@ -85,23 +85,24 @@ func TestGorgoniaSoftMaxBug(t *testing.T) {
 }
 
 // mhaRef is multi-head self-attention by plain loops: x (n, w) row-major,
-// weights stored in×out as Linear keeps them; it returns the output (n, w)
-// and the weights (h, n, n).
+// head size d = ⌊w/h⌋, projections to u = h·d columns, weights stored in×out
+// as Linear keeps them; it returns the output (n, w) and the weights (h, n, n).
 func mhaRef(x, wq, wk, wv, wo, mask []float64, n, w, h int) (out, att []float64) {
+	d := w / h
+	u := h * d
 	proj := func(m []float64) []float64 {
-		y := make([]float64, n*w)
+		y := make([]float64, n*u)
 		for i := range n {
-			for j := range w {
+			for j := range u {
 				for k := range w {
-					y[i*w+j] += x[i*w+k] * m[k*w+j]
+					y[i*u+j] += x[i*w+k] * m[k*u+j]
 				}
 			}
 		}
 		return y
 	}
 	q, k, v := proj(wq), proj(wk), proj(wv)
-	d := w / h
-	cat := make([]float64, n*w)
+	cat := make([]float64, n*u)
 	att = make([]float64, h*n*n)
 	for hd := range h {
 		for i := range n {
@@ -110,7 +111,7 @@ func mhaRef(x, wq, wk, wv, wo, mask []float64, n, w, h int) (out, att []float64)
 			for j := range n {
 				s := 0.0
 				for c := range d {
-					s += q[i*w+hd*d+c] * k[j*w+hd*d+c]
+					s += q[i*u+hd*d+c] * k[j*u+hd*d+c]
 				}
 				row[j] = s/math.Sqrt(float64(d)) + mask[i*n+j]
 				mx = math.Max(mx, row[j])
@@ -123,7 +124,7 @@ func mhaRef(x, wq, wk, wv, wo, mask []float64, n, w, h int) (out, att []float64)
 			for j := range n {
 				row[j] /= sum
 				for c := range d {
-					cat[i*w+hd*d+c] += row[j] * v[j*w+hd*d+c]
+					cat[i*u+hd*d+c] += row[j] * v[j*u+hd*d+c]
 				}
 			}
 		}
@@ -131,16 +132,25 @@ func mhaRef(x, wq, wk, wv, wo, mask []float64, n, w, h int) (out, att []float64)
 	out = make([]float64, n*w)
 	for i := range n {
 		for j := range w {
-			for c := range w {
-				out[i*w+j] += cat[i*w+c] * wo[c*w+j]
+			for c := range u {
+				out[i*w+j] += cat[i*u+c] * wo[c*w+j]
 			}
 		}
 	}
 	return out, att
 }
 
+// Values match the loops both when the heads divide the width and when the
+// head size is the floor ⌊w/h⌋ (eqx's default, used by the reference's
+// parameter-matched widths).
 func TestMHAValues(t *testing.T) {
-	const n, w, h = 5, 8, 2
+	for _, c := range []struct{ w, h int }{{8, 2}, {10, 4}} {
+		checkMHAValues(t, c.w, c.h)
+	}
+}
+
+func checkMHAValues(t *testing.T, w, h int) {
+	const n = 5
 	b := NewBuilder(tensor.Float64, 11)
 	mha := b.NewMultiHeadAttention("a", w, h)
 	x := input(b, "x", n, w, 1.5)
@@ -270,10 +280,17 @@ func TestIndexEmbedding(t *testing.T) {
 	}
 }
 
-func TestMHAHeadsMustDivide(t *testing.T) {
+func TestMHAHeadCount(t *testing.T) {
 	b := NewBuilder(tensor.Float64, 1)
-	if err := Build(func() { b.NewMultiHeadAttention("a", 10, 4) }); err == nil {
-		t.Error("width 10 with 4 heads was accepted")
+	if err := Build(func() { b.NewMultiHeadAttention("a", 3, 4) }); err == nil {
+		t.Error("width 3 with 4 heads was accepted")
+	}
+	m := b.NewMultiHeadAttention("b", 10, 4)
+	if s := m.Q.W.Shape(); !s.Eq(tensor.Shape{10, 8}) {
+		t.Errorf("width 10, 4 heads: q projection %v, want (10, 8) as eqx's ⌊10/4⌋·4", s)
+	}
+	if s := m.O.W.Shape(); !s.Eq(tensor.Shape{8, 10}) {
+		t.Errorf("width 10, 4 heads: output projection %v, want (8, 10)", s)
 	}
 }
 
