@@ -21,7 +21,7 @@ type Config struct {
 	Kappa           int          `yaml:"kappa" json:"kappa" help:"look-back window κ (samples)"`
 	EtaVar          float64      `yaml:"eta_var" json:"eta_var" help:"log-normal multiplicative noise variance on training batches"`
 	Dtype           string       `yaml:"dtype" json:"dtype" help:"float32 or float64"`
-	BLASThreads     int          `yaml:"blas_threads" json:"blas_threads" help:"OpenBLAS threads; results are bit-reproducible for a fixed count (1 by default), more threads are faster on large models"`
+	BLASThreads     int          `yaml:"blas_threads" json:"blas_threads" help:"OpenBLAS threads (0: its default, all cores); results are bit-reproducible for a fixed count, more threads are faster on large models"`
 	MemoryGiB       float64      `yaml:"memory_gib" json:"memory_gib" help:"memory the run may use; 0 = what the machine reports available"`
 	DryRun          bool         `yaml:"dry_run" json:"dry_run" help:"print each model's parameter count and memory estimate, then exit"`
 	MatchParams     int          `yaml:"match_params" json:"match_params" help:"choose each model's width so it has about this many parameters (0: use model.width)"`
@@ -73,7 +73,7 @@ func (c *Config) Validate() error {
 		key string
 		v   int
 	}{{"steps", c.Steps}, {"log_freq", c.LogFreq}, {"checkpoint_every", c.CheckpointEvery}, {"batch_size", c.BatchSize},
-		{"walk_len", c.WalkLen}, {"batch_freq", c.BatchFreq}, {"test_times", c.TestTimes}, {"kappa", c.Kappa}, {"blas_threads", c.BLASThreads}} {
+		{"walk_len", c.WalkLen}, {"batch_freq", c.BatchFreq}, {"test_times", c.TestTimes}, {"kappa", c.Kappa}} {
 		if kv.v < 1 {
 			p.Addf("train.%s = %d must be at least 1", kv.key, kv.v)
 		}
@@ -81,8 +81,8 @@ func (c *Config) Validate() error {
 	if c.KeepCheckpoints < 2 {
 		p.Addf("train.keep_checkpoints = %d must be at least 2", c.KeepCheckpoints)
 	}
-	if c.EtaVar < 0 || c.MemoryGiB < 0 || c.MatchParams < 0 {
-		p.Addf("train.eta_var, train.memory_gib and train.match_params must not be negative")
+	if c.EtaVar < 0 || c.MemoryGiB < 0 || c.MatchParams < 0 || c.BLASThreads < 0 {
+		p.Addf("train.eta_var, memory_gib, match_params and blas_threads must not be negative")
 	}
 	if c.Dtype != "float32" && c.Dtype != "float64" {
 		p.Addf("train.dtype %q is not float32 or float64", c.Dtype)

@@ -43,7 +43,7 @@ func run(r *stages.Run, c *Config) error {
 		dir = r.StageDir("simulate")
 	}
 	backend.SetThreads(c.BLASThreads)
-	r.Logf("BLAS: %s, %d thread(s)", backend.Name(), c.BLASThreads)
+	r.Logf("BLAS: %s, blas_threads %d", backend.Name(), c.BLASThreads)
 	r.Manifest.Notes["blas"] = backend.Name()
 	data, err := loadData(r, dir)
 	if err != nil {
