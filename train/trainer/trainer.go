@@ -197,7 +197,7 @@ func (tr *Trainer[T]) Run(ctx context.Context) error {
 func (tr *Trainer[T]) interrupted(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
-		return fmt.Errorf("%w at step %d (%v)", ErrStopped, tr.Step, ctx.Err())
+		return fmt.Errorf("%w at step %d (SIGTERM or SIGINT: %v)", ErrStopped, tr.Step, ctx.Err())
 	case <-tr.opt.Stop:
 		return fmt.Errorf("%w at step %d (stop signal)", ErrStopped, tr.Step)
 	default:
