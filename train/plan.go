@@ -9,6 +9,7 @@ import (
 
 	"github.com/roma-go/roma/stages"
 	"github.com/roma-go/roma/train/model"
+	"github.com/roma-go/roma/train/trainer"
 )
 
 // plan is one model's resolved configuration and size.
@@ -22,10 +23,13 @@ type plan struct {
 
 // planModels resolves every model's width, counts its parameters and
 // estimates its memory from a graph built without values, then refuses a
-// model that will not fit before anything is allocated. The estimate sizes
-// the edge tensors for the worst case, the most edges any batch can have.
-func planModels(r *stages.Run, c *Config, data *dataset) ([]plan, error) {
-	dims := model.Dims{N: c.BatchSize, Kappa: c.Kappa, Edges: edgeCapacity(data.g, c.BatchSize)}
+// model that will not fit before anything is allocated. The edge tensors
+// start at trainer.InitialEdges of the test subgraph's edge count and double
+// when a batch needs more; the estimate allows one doubling, capped by the
+// most edges any batch can have.
+func planModels(r *stages.Run, c *Config, data *dataset, testEdges int) ([]plan, error) {
+	worst := edgeCapacity(data.g, c.BatchSize)
+	dims := model.Dims{N: c.BatchSize, Kappa: c.Kappa, Edges: min(worst, 2*trainer.InitialEdges(testEdges))}
 	dataBytes := int64(len(data.series.Values))*4 + int64(data.g.NumEdges())*16
 	limit, err := memoryLimit(c)
 	if err != nil {

@@ -50,7 +50,13 @@ func run(r *stages.Run, c *Config) error {
 		return err
 	}
 	r.Logf("data: %d nodes, %d edges, %d samples per node", data.series.N, data.g.NumEdges(), data.series.T)
-	plans, err := planModels(r, c, data)
+	// The test split depends only on the seed: this sampler sees the same
+	// test subgraph as each model's own.
+	smp, err := sampler.New(data.g, data.series.Values, data.series.T, samplerOptions(c), r.Config.Seed)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	plans, err := planModels(r, c, data, len(smp.Test().Src))
 	if err != nil {
 		return err
 	}
@@ -99,7 +105,7 @@ func trainModel(r *stages.Run, c *Config, data *dataset, p plan, stop <-chan str
 	if err != nil {
 		return result{}, fmt.Errorf("train: %w", err)
 	}
-	dims := p.dims // p.dims.Edges is the worst case; start small and grow
+	dims := p.dims // planned with room for one doubling; start smaller and grow
 	dims.Edges = min(dims.Edges, trainer.InitialEdges(len(smp.Test().Src)))
 	m, err := model.Build(p.kind, p.cfg, dims, dtypeOf(c), r.Config.Seed, false)
 	if err != nil {

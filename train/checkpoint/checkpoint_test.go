@@ -190,7 +190,7 @@ func damageFile(t *testing.T, path, how string) {
 	case "flip":
 		b[len(b)/3] ^= 1
 	case "magic":
-		copy(b, "XXXXXXXX")
+		copy(b, "BADMAGIC")
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
