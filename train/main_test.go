@@ -199,3 +199,37 @@ func TestSameResultWhateverTheCores(t *testing.T) {
 		}
 	}
 }
+
+// The options a user may turn on all train and give finite held-out errors:
+// the reference layout of the lift (Q1), leaked roots (Q3: test nodes in
+// training batches as isolated nodes, which must not produce NaN), float64,
+// the residual readout, other edge messages and aggregations, trained skips.
+func TestOptionsTrain(t *testing.T) {
+	in := writeInput(t, 60, 60, nil)
+	for _, args := range [][]string{
+		{"--model.grf_layout", "ref"},
+		{"--leak_roots", "--models", "don_mp", "--steps", "16"},
+		{"--dtype", "float64"},
+		{"--model.readout", "residual", "--model.grf_fixed"},
+		{"--model.edge_conv", "none", "--model.agg", "max", "--models", "don_mp"},
+		{"--model.edge_conv", "linear", "--model.agg", "sum", "--models", "nomad_mp"},
+		{"--model.train_skips", "--models", "don"},
+	} {
+		out := t.TempDir()
+		if log, err := execute(t, in, out, args...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, log)
+		}
+		tb, err := stages.ReadTable(filepath.Join(out, "metrics.parquet"))
+		must(t, err)
+		test, err := tb.Float64("test_smspe")
+		must(t, err)
+		zeroed, err := tb.Int64("zeroed_grads")
+		must(t, err)
+		tb.Release()
+		for i, v := range test {
+			if !(v >= 0 && v <= 1) || zeroed[i] != 0 {
+				t.Errorf("%v: evaluation %d: test sMSPE %g, %d gradients zeroed for NaN", args, i, v, zeroed[i])
+			}
+		}
+	}
+}
