@@ -72,7 +72,9 @@ type Trainer[T Float] struct {
 	feats  *fourier.Features
 	layout grf.Layout
 	fixed  *grf.Funcs
-	feed   feeds[T]
+	// stepFuncs is reused for the functions drawn anew every step.
+	stepFuncs *grf.Funcs
+	feed      feeds[T]
 	// eval is a forward-only copy of the model whose parameters share the
 	// trained tensors, so evaluation runs no backward pass.
 	eval     *model.Model
@@ -223,7 +225,8 @@ func (tr *Trainer[T]) trainStep() error {
 	}
 	funcs := tr.evalFuncs()
 	if !tr.M.Config.GRFFixed {
-		funcs = tr.space.Sample(stepRNG(tr.opt.Seed, tr.Step))
+		tr.stepFuncs = tr.space.SampleInto(stepRNG(tr.opt.Seed, tr.Step), tr.stepFuncs)
+		funcs = tr.stepFuncs
 	}
 	if err := tr.feed.set(tr.M, batch, 0, funcs, tr.feats, tr.layout); err != nil {
 		return err
