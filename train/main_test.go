@@ -13,6 +13,7 @@ import (
 
 	"github.com/roma-go/roma/simulate/graph"
 	"github.com/roma-go/roma/stages"
+	"github.com/roma-go/roma/train/checkpoint"
 )
 
 // writeInput writes a simulate-like folder: a ring with chords carrying
@@ -231,5 +232,25 @@ func TestOptionsTrain(t *testing.T) {
 				t.Errorf("%v: evaluation %d: test sMSPE %g, %d gradients zeroed for NaN", args, i, v, zeroed[i])
 			}
 		}
+	}
+}
+
+// The model file holds every parameter, frozen skips included, and no
+// optimiser state; it names its configuration.
+func TestModelFile(t *testing.T) {
+	in, out := writeInput(t, 60, 60, nil), t.TempDir()
+	if log, err := execute(t, in, out, "--models", "don"); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	ck, err := checkpoint.Read(filepath.Join(out, "don.ckpt"))
+	must(t, err)
+	skips := 0
+	for _, w := range ck.Weights {
+		if strings.HasSuffix(w.Name, ".skip.w") {
+			skips++
+		}
+	}
+	if skips == 0 || len(ck.OptM) != 0 || ck.Step != 8 || !strings.Contains(ck.ConfigJSON, `"model":"don"`) {
+		t.Errorf("model file: %d skip weights, %d moments, step %d, config %s", skips, len(ck.OptM), ck.Step, ck.ConfigJSON)
 	}
 }

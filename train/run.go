@@ -142,7 +142,7 @@ func fit[T trainer.Float](r *stages.Run, m *model.Model, smp *sampler.Sampler, o
 	if err != nil {
 		return result{}, err
 	}
-	ck, err := tr.Snapshot()
+	ck, err := tr.ModelFile()
 	if err != nil {
 		return result{}, err
 	}

@@ -45,6 +45,22 @@ func (tr *Trainer[T]) Snapshot() (*checkpoint.Checkpoint, error) {
 	return ck, nil
 }
 
+// ModelFile is what evaluation needs of a trained model: every parameter,
+// the frozen skips included (so loading does not depend on regenerating
+// them), the configuration and the metrics, without optimiser moments.
+func (tr *Trainer[T]) ModelFile() (*checkpoint.Checkpoint, error) {
+	ck, err := tr.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	ck.Weights, ck.OptM, ck.OptV, ck.OptCount = nil, nil, nil, 0
+	delete(ck.Blobs, blobSampler)
+	for _, p := range tr.M.B.Params {
+		ck.Weights = append(ck.Weights, checkpoint.NewTensor(p.Name, p.Shape, p.Node.Value().Data().([]T)))
+	}
+	return ck, nil
+}
+
 // Checkpoint writes a snapshot atomically into opt.Dir.
 func (tr *Trainer[T]) Checkpoint() (string, error) {
 	ck, err := tr.Snapshot()
