@@ -1,23 +1,16 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/roma-go/roma/stages/duckdbtest"
 )
 
 // TestDuckDBReadsOutputs opens the stage's Parquet files with DuckDB, an
-// independent reader, and compares what it sees with what we wrote. It runs
-// when ROMA_DUCKDB_NODE_MODULES names a node_modules folder holding
-// @duckdb/node-api (.ci/run installs one).
+// independent reader, and compares what it sees with what we wrote.
 func TestDuckDBReadsOutputs(t *testing.T) {
-	mods := os.Getenv("ROMA_DUCKDB_NODE_MODULES")
-	if mods == "" {
-		t.Skip("ROMA_DUCKDB_NODE_MODULES not set; see .ci/run")
-	}
 	out := t.TempDir()
 	if err := execute(t, smallKM, "--out", out); err != nil {
 		t.Fatal(err)
@@ -33,34 +26,15 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	  (SELECT count(*) FROM '` + filepath.Join(out, "nodes.parquet") + `') AS nodes,
 	  (SELECT count(*) FROM '` + filepath.Join(out, "times.parquet") + `') AS times,
 	  (SELECT count(*) FROM '` + filepath.Join(out, "edges.parquet") + `' WHERE src < dst) AS edges`
-	cmd := exec.Command("node", "../scripts/duckdb-query.mjs", q)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+mods)
-	b, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("duckdb: %v\n%s", err, b)
-	}
-	var rows []map[string]any
-	if err := json.Unmarshal(b, &rows); err != nil {
-		t.Fatalf("%v: %s", err, b)
-	}
-	num := func(k string) float64 {
-		switch v := rows[0][k].(type) {
-		case float64:
-			return v
-		case string:
-			var f float64
-			json.Unmarshal([]byte(v), &f)
-			return f
-		}
-		return math.NaN()
-	}
+	row := duckdbtest.Query(t, q)[0]
+	num := func(k string) float64 { return duckdbtest.Num(row, k) }
 	if int(num("n")) != series.N || int(num("t")) != series.T || int(num("nodes")) != series.N || int(num("times")) != series.T {
-		t.Errorf("duckdb sees %v; we wrote %d×%d", rows[0], series.N, series.T)
+		t.Errorf("duckdb sees %v; we wrote %d×%d", row, series.N, series.T)
 	}
 	if math.Abs(num("s")-want) > 1e-6*math.Abs(want) {
 		t.Errorf("duckdb sum %v, ours %v", num("s"), want)
 	}
 	if num("edges") <= 0 {
-		t.Errorf("no edges with src < dst: %v", rows[0])
+		t.Errorf("no edges with src < dst: %v", row)
 	}
 }
