@@ -316,6 +316,9 @@ func (tr *Trainer[T]) evaluate() error {
 	if tr.opt.Log != nil {
 		tr.opt.Log("%s step %d: train sMSPE %.4g, test sMSPE %.4g (persistence %.4g), lr %.3g",
 			tr.M.Kind, m.Step, m.TrainLoss, m.TestSMSPE, m.Persistence, m.LR)
+		if m.Zeroed > 0 {
+			tr.opt.Log("%s: %d gradient tensors held NaN or Inf since the last evaluation and were zeroed", tr.M.Kind, m.Zeroed)
+		}
 	}
 	return nil
 }
