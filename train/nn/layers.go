@@ -83,10 +83,7 @@ func (l *LayerNorm) Apply(x *G.Node) *G.Node {
 // GELU is the tanh approximation jax.nn.gelu uses by default:
 // ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
 func (b *Builder) GELU(x *G.Node) *G.Node {
-	inner := G.Must(G.Add(x, G.Must(G.Mul(b.Const(0.044715), G.Must(G.Cube(x))))))
-	t := G.Must(G.Tanh(G.Must(G.Mul(b.Const(sqrt2OverPi), inner))))
-	half := G.Must(G.Mul(b.Const(0.5), x))
-	return G.Must(G.HadamardProd(half, G.Must(G.Add(t, b.Const(1)))))
+	return GELUDeriv(x, 0)
 }
 
 // MLP is eqx.nn.MLP with GELU: Depth hidden layers of Width, linear output.
