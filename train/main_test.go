@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -252,5 +253,35 @@ func TestModelFile(t *testing.T) {
 	}
 	if skips == 0 || len(ck.OptM) != 0 || ck.Step != 8 || !strings.Contains(ck.ConfigJSON, `"model":"don"`) {
 		t.Errorf("model file: %d skip weights, %d moments, step %d, config %s", skips, len(ck.OptM), ck.Step, ck.ConfigJSON)
+	}
+}
+
+// The reference's released layout trains too: series as N rows × T columns
+// named "0".."T-1", edges as two columns "0" and "1" listing both directions.
+func TestReferenceLayoutInput(t *testing.T) {
+	const n, T = 60, 40
+	dir := t.TempDir()
+	var src, dst []int64
+	for i := 0; i < n; i++ {
+		for _, j := range []int{(i + 1) % n, (i + 5) % n} {
+			src, dst = append(src, int64(i), int64(j)), append(dst, int64(j), int64(i))
+		}
+	}
+	must(t, stages.WriteTable(filepath.Join(dir, "edges.parquet"), []stages.Column{{Name: "0", Data: src}, {Name: "1", Data: dst}}, nil))
+	var cols []stages.Column
+	for k := 0; k < T; k++ {
+		col := make([]float64, n)
+		for i := range col {
+			col[i] = 0.5 + 0.4*math.Sin(0.3*float64(k)+float64(i))
+		}
+		cols = append(cols, stages.Column{Name: strconv.Itoa(k), Data: col})
+	}
+	must(t, stages.WriteTable(filepath.Join(dir, "series.parquet"), cols, nil))
+	out := t.TempDir()
+	if log, err := execute(t, dir, out, "--models", "don_mp"); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	if _, err := os.Stat(filepath.Join(out, "don_mp.ckpt")); err != nil {
+		t.Error(err)
 	}
 }
