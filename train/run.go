@@ -63,8 +63,8 @@ func run(r *stages.Run, c *Config) error {
 	if c.DryRun {
 		return stages.ErrNothingWritten
 	}
-	stop := usr1()
-	defer signal.Reset(syscall.SIGUSR1)
+	stop, release := usr1()
+	defer release()
 	var results []result
 	for _, p := range plans {
 		res, err := trainModel(r, c, data, p, stop)
@@ -80,16 +80,23 @@ func run(r *stages.Run, c *Config) error {
 	return writeTables(r, results)
 }
 
-// usr1 turns SIGUSR1 (Slurm's --signal=USR1@N warning) into a stop request.
-func usr1() <-chan struct{} {
+// usr1 turns SIGUSR1 (Slurm's --signal=USR1@N warning) into a stop request
+// until release is called.
+func usr1() (stop <-chan struct{}, release func()) {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGUSR1)
-	stop := make(chan struct{})
+	ch, done := make(chan struct{}), make(chan struct{})
 	go func() {
-		<-sig
-		close(stop)
+		select {
+		case <-sig:
+			close(ch)
+		case <-done:
+		}
 	}()
-	return stop
+	return ch, func() {
+		signal.Stop(sig)
+		close(done)
+	}
 }
 
 func dtypeOf(c *Config) tensor.Dtype {
