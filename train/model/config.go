@@ -55,7 +55,7 @@ type Config struct {
 // DefaultConfig is a laptop-sized model of a few hundred thousand parameters.
 func DefaultConfig() Config {
 	return Config{Width: 64, Depth: 2, Heads: 4, XDim: 3, NumFunc: 16, GRFLayout: string(grf.LayoutPerNode),
-		CoordDim: 64, TVar: 1e-4, XVar: 1e-4, EncWidth: 64, EdgeConv: "mlp", Agg: "multi", Readout: ReadoutResidual}
+		CoordDim: 64, TVar: 1e-4, XVar: 1e-4, EncWidth: 64, EdgeConv: "mlp", Agg: "multi", Readout: ReadoutDirect}
 }
 
 // P is the DeepONet basis size.
