@@ -216,6 +216,7 @@ func TestOptionsTrain(t *testing.T) {
 		{"--model.edge_conv", "none", "--model.agg", "max", "--models", "don_mp"},
 		{"--model.edge_conv", "linear", "--model.agg", "sum", "--models", "nomad_mp"},
 		{"--model.train_skips", "--models", "don"},
+		{"--model.enc_norm", "--models", "nomad_mp"},
 	} {
 		out := t.TempDir()
 		if log, err := execute(t, in, out, args...); err != nil {

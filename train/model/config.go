@@ -46,6 +46,7 @@ type Config struct {
 	TVar       float64 `yaml:"t_var" json:"t_var" help:"standard deviation of the Fourier frequencies for t"`
 	XVar       float64 `yaml:"x_var" json:"x_var" help:"standard deviation of the Fourier frequencies for x"`
 	EncWidth   int     `yaml:"enc_width" json:"enc_width" help:"message-passing encoder width (-MP models)"`
+	EncNorm    bool    `yaml:"enc_norm" json:"enc_norm" help:"LayerNorm on the encoder output (the reference builds this LayerNorm but never applies it); bounds z_feat"`
 	EdgeConv   string  `yaml:"edge_conv" json:"edge_conv" help:"edge message: mlp, linear or none (the reference's edge_conv 1, Q8)"`
 	Agg        string  `yaml:"agg" json:"agg" help:"aggregation: multi (sum, mean, var, max), sum, mean or max"`
 	TrainSkips bool    `yaml:"train_skips" json:"train_skips" help:"train the skip Linears (the reference freezes them, Q2)"`

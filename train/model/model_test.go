@@ -54,6 +54,7 @@ func TestModelGradients(t *testing.T) {
 		for _, readout := range []string{ReadoutDirect, ReadoutResidual} {
 			c, d := tiny()
 			c.Readout = readout
+			c.EncNorm = readout == ReadoutResidual // both encoder outputs
 			m, err := Build(kind, c, d, tensor.Float64, 1, false)
 			if err != nil {
 				t.Fatal(err)

@@ -12,7 +12,11 @@ func (m *Model) encoder() *G.Node {
 	c := m.Config
 	m.Edges = nn.NewEdges(m.Dims.N, m.Dims.Edges)
 	gn := m.B.NewGraphNet("encoder", nn.MessageConfig{In: m.Dims.Kappa, Out: c.EncWidth, EdgeConv: c.EdgeConv, Agg: c.Agg}, 1)
-	return gn.Apply(m.Window, m.Edges)
+	z := gn.Apply(m.Window, m.Edges)
+	if c.EncNorm {
+		z = m.B.NewLayerNorm("encoder.ln", c.EncWidth).Apply(z)
+	}
+	return z
 }
 
 // transformer is the -MP models' branch: the GRF lift plus the slot-index
