@@ -48,7 +48,7 @@ func DefaultConfig() Config {
 		Steps:  1000, LogFreq: 50, CheckpointEvery: 250, KeepCheckpoints: 2,
 		BatchSize: 128, WalkLen: 16, BatchFreq: 2, TestTimes: 20,
 		Kappa: 16, EtaVar: 4e-4, Dtype: "float32", BLASThreads: 1,
-		Optim: OptimConfig{LR: 3e-4, Warmup: 100, B1: 0.9, B2: 0.999, Eps: 1e-7, WeightDecay: 5e-3, MaxNorm: 1},
+		Optim: OptimConfig{LR: 1e-3, Warmup: 100, B1: 0.9, B2: 0.999, Eps: 1e-7, WeightDecay: 5e-3, MaxNorm: 1},
 		Model: model.DefaultConfig(),
 	}
 }
