@@ -83,6 +83,11 @@ func writeAtomic(path string, ck *Checkpoint) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
+	// CreateTemp makes the file private; checkpoints are shared like the
+	// stage's other outputs.
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
 	if err = encode(f, ck); err != nil {
 		return fmt.Errorf("writing checkpoint %s: %w", f.Name(), err)
 	}
