@@ -34,14 +34,12 @@ func loadData(r *stages.Run, dir string) (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := graph.ReadEdges(ep, 0)
+	// The series fixes the node count; ReadEdges refuses ids beyond it, and
+	// nodes without edges are isolated.
+	g, err := graph.ReadEdges(ep, s.N)
 	if err != nil {
 		return nil, err
 	}
-	if g.N > s.N {
-		return nil, fmt.Errorf("%s names node %d, but %s has only %d nodes", ep, g.N-1, sp, s.N)
-	}
-	g.N = s.N // nodes without edges are allowed: they are isolated
 	d := &dataset{g: g, series: s}
 	for _, in := range r.Manifest.Inputs {
 		d.hashes += in.SHA256

@@ -13,6 +13,7 @@ import (
 
 	"github.com/roma-go/roma/stages"
 	"github.com/roma-go/roma/train/backend"
+	"github.com/roma-go/roma/train/checkpoint"
 	"github.com/roma-go/roma/train/model"
 	"github.com/roma-go/roma/train/optim"
 	"github.com/roma-go/roma/train/sampler"
@@ -130,6 +131,8 @@ func trainModel(r *stages.Run, c *Config, data *dataset, p plan, stop <-chan str
 
 // fit runs the trainer of element type T and saves the final weights.
 func fit[T trainer.Float](r *stages.Run, m *model.Model, smp *sampler.Sampler, opt trainer.Options, p plan) (result, error) {
+	var prog *stages.Progress // sized once the resumed step is known
+	opt.OnStep = func(int) { prog.Add(1) }
 	tr, err := trainer.New[T](m, smp, opt)
 	if err != nil {
 		return result{}, err
@@ -142,8 +145,7 @@ func fit[T trainer.Float](r *stages.Run, m *model.Model, smp *sampler.Sampler, o
 	if resumed {
 		r.Logf("%s: resumed from the checkpoint at step %d", p.kind, tr.Step)
 	}
-	prog := r.Progress(p.kind+" steps", int64(opt.Steps-tr.Step))
-	tr.OnStep(func(int) { prog.Add(1) })
+	prog = r.Progress(p.kind+" steps", int64(opt.Steps-tr.Step))
 	err = tr.Run(r.Ctx)
 	prog.Finish()
 	if err != nil {
@@ -153,7 +155,7 @@ func fit[T trainer.Float](r *stages.Run, m *model.Model, smp *sampler.Sampler, o
 	if err != nil {
 		return result{}, err
 	}
-	if err := saveModel(r.Path(p.kind+".ckpt"), ck); err != nil {
+	if err := checkpoint.Save(r.Path(p.kind+".ckpt"), ck); err != nil {
 		return result{}, err
 	}
 	last := tr.Metrics[len(tr.Metrics)-1]

@@ -1,20 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/roma-go/roma/stages"
-	"github.com/roma-go/roma/train/checkpoint"
 )
-
-// saveModel writes a model's final state as a checkpoint file at path.
-func saveModel(path string, ck *checkpoint.Checkpoint) error {
-	if err := checkpoint.Save(path, ck); err != nil {
-		return fmt.Errorf("saving the model: %w", err)
-	}
-	return nil
-}
 
 // writeTables writes metrics.parquet (one row per evaluation and model) and
 // models.parquet (one row per model).

@@ -151,9 +151,6 @@ func (tr *Trainer[T]) compileEval() error {
 	return nil
 }
 
-// OnStep sets the function called after every step (progress reports).
-func (tr *Trainer[T]) OnStep(f func(step int)) { tr.opt.OnStep = f }
-
 // Close releases the compiled machines.
 func (tr *Trainer[T]) Close() {
 	tr.vm.Close()
